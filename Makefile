@@ -1,0 +1,54 @@
+# EventHub: `make run` serves the whole product on http://127.0.0.1:8000,
+# `make test` runs every test. Both set up what they need first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The backend tests run on PostgreSQL; pytest-django creates and drops test_<name>.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/eventhub)
+
+.PHONY: help run test venv dev-venv migrate demo backend-test messages clean
+
+help:
+	@echo "make run   - set up and serve EventHub on http://$(HOST):$(PORT) (SQLite, demo data, payment simulator)"
+	@echo "make test  - set up and run every test (PostgreSQL, headless Chromium)"
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.runtime
+dev-venv: $(VENV)/.dev
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "EventHub on http://$(HOST):$(PORT)/ (admin: /admin/, mail: var/mail/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+backend-test: dev-venv
+	@scripts/check-test-services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+test: backend-test
+
+messages: venv
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=frontend --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

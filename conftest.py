@@ -1,0 +1,34 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.conf import settings
+
+# Race tests run 50+ threads, each on its own connection: let the pool hand them out.
+_pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+if isinstance(_pool, dict):
+    _pool["max_size"] = max(_pool.get("max_size", 10), 64)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_var(settings, tmp_path):
+    """Keep mail and media of each test in its own directory."""
+    settings.MAIL_DIR = tmp_path / "mail"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    storages = {**settings.STORAGES}
+    if storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+        storages["default"] = {**storages["default"], "OPTIONS": {"location": tmp_path / "media", "base_url": None}}
+        settings.STORAGES = storages
+
+
+@pytest.fixture
+def user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    from accounts.tests.factories import AdminFactory
+
+    return AdminFactory()

@@ -1,0 +1,56 @@
+"""Development email backend: one readable .eml file per message under var/mail/."""
+
+import re
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+
+class EmlFileBackend(BaseEmailBackend):
+    """Write each message to `MAIL_DIR/<time>-<recipient>-<subject>.eml`.
+
+    An .eml file opens in any mail client (or a browser), inline images and
+    attachments included, which is what a developer wants to look at.
+    """
+
+    _lock = threading.Lock()
+    _counter = 0
+
+    def __init__(self, *, file_path=None, **kwargs):
+        super().__init__(**kwargs)
+        self.file_path = Path(file_path or settings.MAIL_DIR)
+
+    def send_messages(self, email_messages):
+        self.file_path.mkdir(parents=True, exist_ok=True)
+        sent = 0
+        for message in email_messages:
+            with self._lock:
+                EmlFileBackend._counter += 1
+                counter = EmlFileBackend._counter
+            stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+            recipient = re.sub(r"[^A-Za-z0-9@._-]+", "_", (message.to or ["unknown"])[0])[:60]
+            subject = re.sub(r"[^A-Za-z0-9]+", "-", message.subject or "")[:40].strip("-")
+            path = self.file_path / f"{stamp}-{counter}-{recipient}-{subject}.eml"
+            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            sent += 1
+        return sent
+
+
+def retry_later(task, *args, attempt: int, max_attempts: int = 5, base_delay: int = 60) -> bool:
+    """Enqueue `task(*args, attempt=attempt + 1)` after an exponential delay; return whether it was queued.
+
+    Backends that cannot defer (the immediate backend in development) get no
+    retry: the failure is logged and the message is not sent.
+    """
+    import datetime
+
+    from django.tasks import default_task_backend
+
+    if attempt >= max_attempts or not default_task_backend.supports_defer:
+        return False
+    delay = datetime.timedelta(seconds=base_delay * 2 ** (attempt - 1))
+    task.using(run_after=timezone.now() + delay).enqueue(*args, attempt=attempt + 1)
+    return True

@@ -1,0 +1,302 @@
+"""EventHub settings: one file, configured from the environment (DESIGN §1).
+
+Every variable has an embedded default so that `make run` needs none; the
+defaults are for development and are refused where production needs a real
+value (see `_require_in_production`).
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+
+
+def _generated_secret(name: str, *, length: int = 50) -> str:
+    """Return a development secret kept in var/, creating it on first use."""
+    path = VAR_DIR / name
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(length)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def _require_in_production(name: str) -> None:
+    if not DEBUG and name not in env.ENVIRON:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+
+
+# --- Core -------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=True)
+
+if "SECRET_KEY" in env.ENVIRON:
+    SECRET_KEY = env.str("SECRET_KEY")
+else:
+    _require_in_production("SECRET_KEY")
+    SECRET_KEY = _generated_secret("secret_key")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "corsheaders",
+    "django_tasks_db",
+    "accounts",
+    "events",
+    "registrations",
+    "payments",
+    "checkins",
+    "files",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "eventhub.urls"
+WSGI_APPLICATION = "eventhub.wsgi.application"
+ASGI_APPLICATION = "eventhub.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+# --- Database ---------------------------------------------------------------
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3's connection pool; turn it off behind an external pooler (PgBouncer).
+    if env.bool("DB_POOL", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# --- Accounts ---------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "registrations:dashboard"
+LOGOUT_REDIRECT_URL = "events:home"
+
+
+# --- Internationalisation ---------------------------------------------------
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Jakarta"
+
+
+# --- Static files and storage -----------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+
+# Private storage: MEDIA_ROOT is never served directly (no MEDIA_URL route,
+# whitenoise serves STATIC_ROOT only). The files app reads through a view.
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "file_overwrite": False,
+        },
+    }
+
+
+# --- Email and background tasks --------------------------------------------
+
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EventHub <tiket@eventhub.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAIL_DIR = VAR_DIR / "mail"
+
+
+def _mailer_from_env() -> dict:
+    """Return the default MAILERS entry: EMAIL_BACKEND (an anymail ESP), else EMAIL_URL, else .eml files."""
+    if "EMAIL_BACKEND" in env.ENVIRON:
+        # e.g. anymail.backends.mailgun.EmailBackend, configured by ANYMAIL_* variables.
+        return {"BACKEND": env.str("EMAIL_BACKEND")}
+    if "EMAIL_URL" in env.ENVIRON:
+        parsed = env.email_url("EMAIL_URL")
+        backend = parsed["EMAIL_BACKEND"]
+        if backend != "django.core.mail.backends.smtp.EmailBackend":
+            return {"BACKEND": backend}
+        return {
+            "BACKEND": backend,
+            "OPTIONS": {
+                "host": parsed.get("EMAIL_HOST", "localhost"),
+                "port": parsed.get("EMAIL_PORT") or 25,
+                "username": parsed.get("EMAIL_HOST_USER", ""),
+                "password": parsed.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": bool(parsed.get("EMAIL_USE_TLS")),
+                "use_ssl": bool(parsed.get("EMAIL_USE_SSL")),
+                "timeout": env.int("EMAIL_TIMEOUT", default=20),
+            },
+        }
+    # Each message is written as an .eml file under var/mail/ that any mail client opens.
+    return {"BACKEND": "eventhub.mail.EmlFileBackend", "OPTIONS": {"file_path": str(MAIL_DIR)}}
+
+
+MAILERS = {"default": _mailer_from_env()}
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value for key, value in env.ENVIRON.items() if key.startswith("ANYMAIL_")
+}
+
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+        if env.str("TASKS_BACKEND", default="immediate") == "database"
+        else {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}
+    ),
+}
+
+
+# --- Events and registrations -----------------------------------------------
+
+PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=30)
+if "QR_SIGNING_KEYS" in env.ENVIRON:
+    QR_SIGNING_KEYS = env.list("QR_SIGNING_KEYS")
+else:
+    _require_in_production("QR_SIGNING_KEYS")
+    QR_SIGNING_KEYS = [_generated_secret("qr_signing_key", length=32)]
+if any(len(key) < 32 for key in QR_SIGNING_KEYS):
+    raise ImproperlyConfigured("Each key in QR_SIGNING_KEYS must be at least 32 characters.")
+
+
+# --- Payments ---------------------------------------------------------------
+
+PAYMENT_SIMULATOR = env.bool("PAYMENT_SIMULATOR", default=DEBUG)
+PAYMENT_PROVIDERS = {
+    "midtrans": "payments.gateways.midtrans.MidtransGateway",
+    "xendit": "payments.gateways.xendit.XenditGateway",
+}
+MIDTRANS_SERVER_KEY = env.str("MIDTRANS_SERVER_KEY", default="SB-Mid-server-eventhub-simulator")
+MIDTRANS_CLIENT_KEY = env.str("MIDTRANS_CLIENT_KEY", default="SB-Mid-client-eventhub-simulator")
+MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
+XENDIT_SECRET_KEY = env.str("XENDIT_SECRET_KEY", default="xnd_development_eventhub_simulator")
+XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="eventhub-simulator-callback-token")
+
+
+# --- Check-ins --------------------------------------------------------------
+
+
+# --- Files ------------------------------------------------------------------
+
+FILE_MAX_BYTES = env.int("FILE_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_ALLOWED_TYPES = env.list("FILE_ALLOWED_TYPES", default=["application/pdf", "image/jpeg", "image/png"])
+
+
+# --- API --------------------------------------------------------------------
+
+AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/minute")
+
+
+# --- Security and production ------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+
+# --- Logging ----------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,16 @@
+"""Root URLs: the site (each app's urls.py), Django admin and the API (eventhub/api.py)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("eventhub.api")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("dashboard/files/", include("files.urls")),
+    path("", include("payments.urls")),
+    path("", include("registrations.urls")),
+    path("", include("events.urls")),
+    path("", include("checkins.urls")),
+]

@@ -1,0 +1,105 @@
+import uuid
+import zoneinfo
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eventhub.base import TimestampedModel
+
+
+class Event(TimestampedModel):
+    class TimeZone(models.TextChoices):
+        WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+        WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+        WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    event_date = models.DateTimeField(_("event date"), db_index=True)
+    location = models.CharField(_("location"), max_length=255, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["event_date"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_date(self):
+        """Return the event's start in its own time zone."""
+        return timezone.localtime(self.event_date, self.tzinfo)
+
+    @property
+    def is_past(self) -> bool:
+        return self.event_date <= timezone.now()
+
+
+class Ticket(TimestampedModel):
+    """A ticket type of an event: a price and a quota of seats.
+
+    `sold` counts the seats held by pending and paid registrations. Only the
+    reservation service changes it, with one conditional UPDATE.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tickets", verbose_name=_("event"))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    price = models.DecimalField(_("price (IDR)"), max_digits=12, decimal_places=0)
+    quota = models.PositiveIntegerField(_("quota"))
+    sold = models.IntegerField(_("sold"), default=0, editable=False)
+    sales_start = models.DateTimeField(_("sales start"), null=True, blank=True)
+    sales_end = models.DateTimeField(_("sales end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["price", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sold__gte=0) & Q(sold__lte=F("quota")), name="ticket_sold_within_quota"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="ticket_price_not_negative"),
+            models.CheckConstraint(condition=Q(quota__gte=0), name="ticket_quota_not_negative"),
+            models.CheckConstraint(
+                condition=Q(sales_start__isnull=True) | Q(sales_end__isnull=True) | Q(sales_end__gt=F("sales_start")),
+                name="ticket_sales_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.name}"
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.quota - self.sold, 0)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    def sales_open(self, now=None) -> bool:
+        """Return whether this ticket type is on sale at `now` (event active, upcoming, in its window)."""
+        now = now or timezone.now()
+        event = self.event
+        if not event.is_active or event.event_date <= now:
+            return False
+        if self.sales_start and now < self.sales_start:
+            return False
+        if self.sales_end and now >= self.sales_end:
+            return False
+        return True

@@ -1,0 +1,29 @@
+"""Template filters for money and event times."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, timezone
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value) -> str:
+    """Format whole rupiah the Indonesian way: `Rp 150.000`."""
+    try:
+        amount = int(Decimal(value))
+    except (TypeError, ValueError, InvalidOperation):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {abs(amount):,}".replace(",", ".")
+
+
+@register.filter
+def event_time(value: datetime.datetime | None, event) -> str:
+    """Format a moment in the event's own time zone, with its abbreviation (WIB, WITA, WIT)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value, event.tzinfo)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
