@@ -29,3 +29,41 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def api_exception_handler(exc, context):
+    """Render every API error as `{"code", "detail"}` (+ `fields` on validation errors)."""
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+    from django.http import Http404
+    from rest_framework import exceptions
+    from rest_framework.response import Response
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, DomainError):
+        return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        first = next(iter(fields.values()), None)
+        while isinstance(first, (list, dict)) and first:
+            first = first[0] if isinstance(first, list) else next(iter(first.values()))
+        response.data = {"code": "invalid", "detail": str(first or "Invalid input."), "fields": fields}
+        return response
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    code = getattr(exc, "default_code", "error")
+    if isinstance(detail, dict):
+        # simplejwt's errors carry their own code ("token_not_valid") and messages.
+        code = str(detail.get("code", code))
+        detail = detail.get("detail", detail)
+    elif isinstance(detail, list):
+        detail = " ".join(str(item) for item in detail)
+    if isinstance(exc, exceptions.Throttled):
+        code = "throttled"
+    response.data = {"code": code, "detail": str(detail)}
+    return response
