@@ -15,6 +15,8 @@ export interface RequestOptions {
   accept?: number[]
   /** Send the user to the login page when the session cannot be refreshed (default true). */
   redirectOnAuthFailure?: boolean
+  /** Login and sign-up: no token sent, and a 401 is the answer itself, not a cue to refresh. */
+  anonymous?: boolean
   /** Upload progress (0..1): uses XMLHttpRequest, the one fetch cannot report. */
   onUploadProgress?: (fraction: number) => void
   responseType?: 'json' | 'blob'
@@ -105,11 +107,11 @@ export function useApi() {
     return out
   }
 
-  async function send(url: string, options: RequestOptions, withToken = true): Promise<Sent> {
+  async function send(url: string, options: RequestOptions): Promise<Sent> {
     const body = options.body
     const init: RequestInit = {
       method: options.method || 'GET',
-      headers: headers(body, withToken),
+      headers: headers(body, !options.anonymous),
       credentials: 'same-origin',
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     }
@@ -120,7 +122,7 @@ export function useApi() {
   /** Exchange the refresh cookie for a new access token; one request however many callers wait. */
   function refreshAccess(): Promise<boolean> {
     return auth.refreshOnce(async () => {
-      const sent = await send(buildUrl(base, 'auth/refresh/'), { method: 'POST', body: {}, timeout: 10000 }, false)
+      const sent = await send(buildUrl(base, 'auth/refresh/'), { method: 'POST', body: {}, timeout: 10000, anonymous: true })
       const access = (sent.body as { access?: string } | null)?.access
       if (sent.status === 200 && access) {
         auth.setAccess(access)
@@ -132,12 +134,12 @@ export function useApi() {
 
   async function raw<T>(path: string, options: RequestOptions = {}): Promise<RawAnswer<T>> {
     const url = buildUrl(base, path, options.query)
-    if (!auth.access && auth.user) {
+    if (!options.anonymous && !auth.access && auth.user) {
       // Known user without a token (after a reload): get one before asking.
       await refreshAccess().catch(() => false)
     }
     let sent = await send(url, options)
-    if (sent.status === 401) {
+    if (sent.status === 401 && !options.anonymous) {
       const refreshed = await refreshAccess()
       if (refreshed) sent = await send(url, options)
       if (sent.status === 401) {

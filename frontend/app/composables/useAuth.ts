@@ -34,7 +34,7 @@ export function useAuth() {
     const data = await api.request<LoginResponse>('auth/login/', {
       method: 'POST',
       body: { email, password },
-      redirectOnAuthFailure: false,
+      anonymous: true,
     })
     auth.setAccess(data.access)
     auth.setUser(data.user)
@@ -43,7 +43,7 @@ export function useAuth() {
   }
 
   async function register(fields: { email: string, password: string, full_name: string, phone?: string }): Promise<User> {
-    await api.request<User>('auth/register/', { method: 'POST', body: fields, redirectOnAuthFailure: false })
+    await api.request<User>('auth/register/', { method: 'POST', body: fields, anonymous: true })
     return await login(fields.email, fields.password)
   }
 

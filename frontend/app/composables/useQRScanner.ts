@@ -5,6 +5,23 @@ import { ScanCooldown } from '~/utils/cooldown'
 
 export type CameraState = 'idle' | 'starting' | 'running' | 'denied' | 'unavailable'
 
+/**
+ * Look at most of the picture: a ticket held close to the camera fills it
+ * (qr-scanner's default looks at the middle two thirds only).
+ */
+export function scanRegion(video: { videoWidth: number, videoHeight: number }) {
+  const size = Math.round(Math.min(video.videoWidth, video.videoHeight) * 0.9)
+  const scaled = Math.min(size, 480)
+  return {
+    x: Math.round((video.videoWidth - size) / 2),
+    y: Math.round((video.videoHeight - size) / 2),
+    width: size,
+    height: size,
+    downScaledWidth: scaled,
+    downScaledHeight: scaled,
+  }
+}
+
 export interface ScannerOptions {
   cooldownMs?: number
   /** False while a verdict is pending: codes seen meanwhile are dropped. */
@@ -38,6 +55,7 @@ export function useQRScanner(onCode: (code: string) => void, { cooldownMs = 3000
           returnDetailedScanResult: true,
           maxScansPerSecond: 15,
           preferredCamera: 'environment',
+          calculateScanRegion: scanRegion,
         })
       }
       element.srcObject = stream

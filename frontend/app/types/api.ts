@@ -64,6 +64,8 @@ export interface Registration {
   ticket_name?: string
   attendee_name?: string
   user?: UUID | { id: UUID, email?: string, full_name?: string }
+  user_email?: string
+  user_full_name?: string
 }
 
 export interface Page<T> {

@@ -62,7 +62,7 @@ export function describeRegistration(registration: ScanRegistration | null | und
   const r = registration as Record<string, unknown>
   const ticket = r.ticket as { name?: string } | string | undefined
   return {
-    attendeeName: (r.attendee_name as string) || personName(r.user) || personName(r.attendee),
+    attendeeName: (r.attendee_name as string) || (r.user_full_name as string) || personName(r.user) || personName(r.attendee),
     ticketName: (r.ticket_name as string) || (typeof ticket === 'object' ? ticket?.name : undefined),
   }
 }
