@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -98,3 +99,10 @@ def test_signup_rejects_a_bad_phone_and_email(en_client):
 def test_signup_page_redirects_a_logged_in_user(en_client, user):
     en_client.force_login(user)
     assert en_client.get(URL)["Location"] == reverse("registrations:dashboard")
+
+
+def test_signup_without_the_csrf_token_explains_and_creates_nothing():
+    response = Client(enforce_csrf_checks=True, headers={"accept-language": "en"}).post(URL, _data())
+    assert response.status_code == 403
+    assert "page had expired or your browser blocked our cookie" in response.content.decode()
+    assert not User.objects.exists()
