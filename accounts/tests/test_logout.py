@@ -8,8 +8,9 @@ URL = reverse("accounts:logout")
 
 def test_logout_by_post_ends_the_session_and_goes_home(en_client, user):
     en_client.force_login(user)
-    response = en_client.post(URL)
-    assert response["Location"] == reverse("events:home")
+    response = en_client.post(URL, follow=True)
+    assert response.redirect_chain == [(reverse("events:home"), 302)]
+    assert "You have logged out." in response.content.decode()
     assert "_auth_user_id" not in en_client.session
 
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from events.tests.factories import EventFactory, TicketFactory
-from registrations import hooks
 from registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +37,7 @@ def test_dashboard_lists_only_my_registrations_with_status_and_time(logged_in, u
     assert reverse("registrations:cancel", kwargs={"pk": paid.pk}) not in page
 
 
-def test_dashboard_links_a_pending_registration_to_its_checkout(logged_in, user, monkeypatch):
-    monkeypatch.setattr(hooks, "_checkout_url", None)
-    hooks.register_checkout_url(lambda registration: f"/checkout/{registration.pk}/")
+def test_dashboard_links_a_pending_registration_to_its_checkout(logged_in, user, checkout_hook):
     pending = RegistrationFactory(user=user)
     paid = RegistrationFactory(user=user, paid=True)
     page = logged_in.get(URL).content.decode()
@@ -48,9 +45,7 @@ def test_dashboard_links_a_pending_registration_to_its_checkout(logged_in, user,
     assert f"/checkout/{paid.pk}/" not in page
 
 
-def test_dashboard_shows_an_expired_hold_without_pay_or_cancel(logged_in, user, monkeypatch):
-    monkeypatch.setattr(hooks, "_checkout_url", None)
-    hooks.register_checkout_url(lambda registration: f"/checkout/{registration.pk}/")
+def test_dashboard_shows_an_expired_hold_without_pay_or_cancel(logged_in, user, checkout_hook):
     stale = RegistrationFactory(user=user, expires_at=timezone.now() - datetime.timedelta(minutes=1))
     page = logged_in.get(URL).content.decode()
     assert "Payment window expired" in page

@@ -3,17 +3,12 @@ import email
 import pytest
 from django.core import mail
 
-from registrations import emails, hooks, services
+from registrations import emails, services
 from registrations.models import Registration
 from registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def checkout_hook(monkeypatch):
-    monkeypatch.setattr(hooks, "_checkout_url", None)
-    hooks.register_checkout_url(lambda registration: f"/checkout/{registration.pk}/")
 
 
 def test_received_email_has_the_amount_deadline_and_payment_link(checkout_hook, settings):
@@ -27,8 +22,7 @@ def test_received_email_has_the_amount_deadline_and_payment_link(checkout_hook, 
     assert registration.event.title in message.subject
 
 
-def test_received_email_without_a_payment_app_has_no_pay_link(monkeypatch):
-    monkeypatch.setattr(hooks, "_checkout_url", None)
+def test_received_email_without_a_payment_app_has_no_pay_link(no_payment_app):
     message = emails.build(registration=RegistrationFactory(), kind="received")
     assert "/checkout/" not in message.body
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from events.models import Ticket
 from events.tests.factories import EventFactory, FreeTicketFactory, TicketFactory
-from registrations import hooks
 from registrations.models import Registration
 from registrations.tests.factories import RegistrationFactory
 
@@ -16,12 +15,6 @@ pytestmark = pytest.mark.django_db
 Status = Registration.Status
 
 
-
-@pytest.fixture
-def checkout_hook(monkeypatch):
-    """Install a payment app's checkout page the way payments does, through the hooks registry."""
-    monkeypatch.setattr(hooks, "_checkout_url", None)
-    hooks.register_checkout_url(lambda registration: f"/checkout/{registration.pk}/")
 
 
 def _register(client, ticket, **extra):
@@ -61,8 +54,7 @@ def test_paid_ticket_goes_to_the_payment_apps_checkout(logged_in, user, checkout
     assert response["Location"] == f"/checkout/{registration.pk}/"
 
 
-def test_paid_ticket_without_a_payment_app_stays_pending_with_a_clear_message(logged_in, user, monkeypatch):
-    monkeypatch.setattr(hooks, "_checkout_url", None)
+def test_paid_ticket_without_a_payment_app_stays_pending_with_a_clear_message(logged_in, user, no_payment_app):
     ticket = TicketFactory()
     response = _register(logged_in, ticket)
     registration = Registration.objects.get(user=user)
