@@ -62,7 +62,7 @@ FRONTEND_SOURCES := $(shell find $(FRONTEND)/app $(FRONTEND)/public -type f 2>/d
 	$(FRONTEND)/nuxt.config.ts $(FRONTEND)/pwa.config.ts
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
 
-.PHONY: pwa pwa-if-npm frontend-unit frontend-e2e frontend-test
+.PHONY: pwa pwa-if-npm frontend-unit frontend-e2e frontend-test bench-scanner
 
 $(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
@@ -105,3 +105,6 @@ endif
 	@$(MAKE) --no-print-directory frontend-e2e
 
 test: frontend-test
+
+bench-scanner: dev-venv pwa
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/scanner.py $(BENCH_ARGS)
