@@ -33,7 +33,7 @@ export default {
   payment: {
     pendingTitle: 'Waiting for payment', waiting: 'We are waiting for the payment provider to confirm. This page updates itself.',
     cancelled: 'The payment did not complete and the registration was cancelled.', tryAgain: 'Try paying again', follow: 'See the status',
-    successTitle: 'Payment received', successLead: 'Here is your ticket. Show the QR code at the door; it was also sent by email.',
+    successTitle: 'Payment received', registeredTitle: 'You are registered', successLead: 'Here is your ticket. Show the QR code at the door; it was also sent by email.',
   },
   tickets: {
     qrAlt: 'Ticket QR code', showAtDoor: 'Turn the screen brightness up when it is scanned.', enlarge: 'Enlarge the QR code',

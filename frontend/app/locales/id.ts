@@ -33,7 +33,7 @@ export default {
   payment: {
     pendingTitle: 'Menunggu pembayaran', waiting: 'Kami menunggu konfirmasi dari penyedia pembayaran. Halaman ini diperbarui sendiri.',
     cancelled: 'Pembayaran tidak selesai dan pendaftaran dibatalkan.', tryAgain: 'Coba bayar lagi', follow: 'Lihat status',
-    successTitle: 'Pembayaran berhasil', successLead: 'Ini tiket Anda. Tunjukkan kode QR di pintu masuk; tiket juga dikirim lewat email.',
+    successTitle: 'Pembayaran berhasil', registeredTitle: 'Pendaftaran berhasil', successLead: 'Ini tiket Anda. Tunjukkan kode QR di pintu masuk; tiket juga dikirim lewat email.',
   },
   tickets: {
     qrAlt: 'Kode QR tiket', showAtDoor: 'Naikkan kecerahan layar saat dipindai.', enlarge: 'Perbesar kode QR',
