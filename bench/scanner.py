@@ -14,6 +14,7 @@ load of /app/admin/scan with the camera running), raw and gzipped.
 
 import argparse
 import gzip
+import logging
 import math
 import os
 import statistics
@@ -30,6 +31,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import django  # noqa: E402
 
 django.setup()
+# The figures are the output: keep request and task logs out of it.
+logging.disable(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
