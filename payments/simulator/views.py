@@ -319,7 +319,7 @@ def _payment_page(request, sim: SimulatedPayment):
             return HttpResponseRedirect(sim_gateway.finish_url(sim))
     return render(request, "payments/simulator/pay.html", {
         "sim": sim, "methods": methods, "error": error, "open": sim.status in _OPEN,
-        "description": _describe(sim),
+        "description": _describe(sim), "chosen": sim.request.get("_chosen", ""),
     }, status=400 if error else 200)
 
 

@@ -76,3 +76,14 @@ def test_without_debug_the_simulator_is_off_and_not_mounted():
         "except Resolver404:\n    print('absent', settings.PAYMENT_SIMULATOR)"
     ).replace("; from", "\nfrom", 1))
     assert probe.stdout.strip() == "absent False", probe.stderr
+
+
+@pytest.mark.parametrize("provider, method", [("midtrans", "BCA Virtual Account"), ("xendit", "OVO")])
+def test_the_payment_page_offers_the_enabled_methods(site, registration, provider, method):
+    payment, _ = services.start_payment(registration=registration, provider=provider)
+
+    page = requests.get(payment.redirect_url, timeout=10)
+
+    assert page.status_code == 200
+    assert "QRIS" in page.text and method in page.text
+    assert payment.order_id in page.text
