@@ -37,20 +37,13 @@ def test_another_users_registration_is_not_found(site, registration):
     assert answer.json()["code"] == "not_found"
 
 
-def test_a_paid_registration_is_a_conflict(site, registration):
-    registration_services.mark_paid(registration=registration)
+@pytest.mark.parametrize("change, code", [("mark_paid", "already_paid"), ("cancel", "registration_cancelled")])
+def test_a_paid_or_cancelled_registration_is_a_conflict(site, registration, change, code):
+    getattr(registration_services, change)(registration=registration)
     answer = _client(registration.user).post(URL, {"registration": str(registration.pk), "provider": "midtrans"},
                                              format="json")
     assert answer.status_code == 409
-    assert answer.json()["code"] == "already_paid"
-
-
-def test_a_cancelled_registration_is_a_conflict(site, registration):
-    registration_services.cancel(registration=registration)
-    answer = _client(registration.user).post(URL, {"registration": str(registration.pk), "provider": "midtrans"},
-                                             format="json")
-    assert answer.status_code == 409
-    assert answer.json()["code"] == "registration_cancelled"
+    assert answer.json()["code"] == code
 
 
 def test_an_unknown_provider_is_a_validation_error(site, registration):
