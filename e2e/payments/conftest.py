@@ -1,30 +1,6 @@
-"""Browser fixtures for the payments journey: headless Chromium (Debian's) driven by Playwright.
-
-To be merged with the shared e2e/conftest.py once it lands; the names here are
-distinct (`pay_*`) so both can coexist until then.
-"""
-
-import os
+"""Fixtures for the payments journey, on top of the shared browser fixtures in e2e/conftest.py."""
 
 import pytest
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session")
-def pay_browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true: browser tests must run)")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -37,7 +13,7 @@ def pay_site(live_server, settings):
 
 
 @pytest.fixture
-def logged_in_page(pay_browser, pay_site):
+def logged_in_page(browser, pay_site):
     """Return a function that opens a page logged in as `user` (by session cookie)."""
     from django.conf import settings
     from django.test import Client
@@ -47,7 +23,7 @@ def logged_in_page(pay_browser, pay_site):
     def open_page(user):
         client = Client()
         client.force_login(user)
-        context = pay_browser.new_context(base_url=pay_site, locale="en-US")
+        context = browser.new_context(base_url=pay_site, locale="en-US")
         context.set_default_timeout(20_000)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
