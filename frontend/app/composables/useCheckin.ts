@@ -52,7 +52,7 @@ export function useCheckin() {
   async function open(eventId: string, gate: string): Promise<void> {
     close()
     store.reset()
-    db = db || await openScannerDb()
+    db = await openScannerDb()
     engine = new CheckinEngine(transport, db, eventId, gate, store.station, SLOW_MS)
     await engine.count()
     if (typeof navigator !== 'undefined' && navigator.onLine === false) engine.goOffline('unreachable')
@@ -71,6 +71,8 @@ export function useCheckin() {
     window.removeEventListener('online', onOnline)
     window.removeEventListener('offline', onOffline)
     engine = null
+    db?.close()
+    db = null
   }
 
   /** Decide a code and show the verdict; ignored while another is being decided. */

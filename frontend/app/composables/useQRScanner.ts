@@ -94,5 +94,5 @@ export function useQRScanner(onCode: (code: string) => void, { cooldownMs = 3000
     state.value = 'idle'
   }
 
-  return { state, error, start, stop, restart, destroy, cooldown }
+  return { state, error, start, stop, restart, destroy, cooldown, decoded }
 }
