@@ -1,8 +1,8 @@
 // A scan station for one event and gate: wires the check-in engine to the API,
 // the device's IndexedDB and the browser's online/offline events.
 import type { Manifest, Page, Registration, ScanAnswer, SyncResult } from '~/types/api'
-import { CheckinEngine, type CheckinTransport, type Verdict } from '~/utils/checkinEngine'
-import { openScannerDb, searchTickets, type ScannerDb, type StoredTicket } from '~/utils/scannerDb'
+import { CheckinEngine, newStationState, type CheckinTransport, type Verdict } from '~/utils/checkinEngine'
+import { eventsWithQueuedScans, openScannerDb, searchTickets, type ScannerDb, type StoredTicket } from '~/utils/scannerDb'
 
 const PROBE_OFFLINE_MS = 5000
 const REFRESH_ONLINE_MS = 30000
@@ -56,13 +56,20 @@ export function useCheckin() {
     engine = new CheckinEngine(transport, db, eventId, gate, store.station, SLOW_MS)
     await engine.count()
     if (typeof navigator !== 'undefined' && navigator.onLine === false) engine.goOffline('unreachable')
-    else await refresh()
+    else if (await refresh()) await syncOtherEvents(eventId, gate)
     window.addEventListener('online', onOnline)
     window.addEventListener('offline', onOffline)
     timer = setInterval(() => {
       const due = store.station.mode === 'offline' ? PROBE_OFFLINE_MS : REFRESH_ONLINE_MS
       if (Date.now() - lastRefresh >= due && navigator.onLine !== false) void refresh()
     }, 1000)
+  }
+
+  /** Upload what this device still holds from other events' doors (a session that ended offline). */
+  async function syncOtherEvents(eventId: string, gate: string) {
+    for (const other of await eventsWithQueuedScans(db as ScannerDb)) {
+      if (other !== eventId) await new CheckinEngine(transport, db as ScannerDb, other, gate, newStationState(), SLOW_MS).sync()
+    }
   }
 
   function close() {

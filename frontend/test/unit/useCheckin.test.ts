@@ -74,4 +74,25 @@ describe('useCheckin', () => {
     expect(seen.find(s => s.path.startsWith('checkins/manifest/'))?.path).toBe(`checkins/manifest/?event=${EVENT}&cursor=c1`)
     station.close()
   })
+
+  it('syncs scans another event left queued when a station opens', async () => {
+    const OTHER = '7f9d7c1e-0000-4000-8000-000000000002'
+    serveApi({ 'GET checkins/manifest/': async () => ({ status: 200, body: await manifest() }) })
+    const station = useCheckin()
+    await station.open(OTHER, 'Gerbang A')
+    serveApi({ 'POST checkins/scan/': () => { throw new TypeError('Failed to fetch') } })
+    expect((await station.submit(fakeCode(1)))?.queued).toBe(true)
+    station.close()
+
+    const seen = serveApi({
+      'GET checkins/manifest/': () => ({ status: 200, body: { cursor: 'c1', tickets: [], removed: [] } }),
+      'POST checkins/sync/': ({ body: sent }) => ({
+        status: 200,
+        body: { results: (sent as { scans: { scan_id: string }[] }).scans.map(s => ({ scan_id: s.scan_id, result: 'ok' })) },
+      }),
+    })
+    await station.open(EVENT, 'Gerbang A')
+    expect(seen.filter(s => s.path === 'checkins/sync/').map(s => (s.body as { event: string }).event)).toEqual([OTHER])
+    station.close()
+  })
 })
