@@ -1,7 +1,8 @@
 """API v1 routes of this app (included by eventhub/api.py): `files/` per DESIGN §4."""
 
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -35,10 +36,12 @@ class UploadSerializer(serializers.Serializer):
         queryset=Registration.objects.none(), required=False, allow_null=True
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Another user's registration is simply not among the choices: 400 with `fields`.
-        self.fields["registration"].queryset = Registration.objects.filter(user=user)
+        request = self.context.get("request")
+        if request is not None:
+            # Another user's registration is simply not among the choices: 400 with `fields`.
+            self.fields["registration"].queryset = Registration.objects.filter(user=request.user)
 
 
 class FileFilterSerializer(serializers.Serializer):
@@ -49,7 +52,6 @@ class FileFilterSerializer(serializers.Serializer):
 
 
 class FileListCreate(generics.ListAPIView):
-    """List the files one may see (filters: event, registration, and for admins user and owner search); upload one."""
 
     serializer_class = FileSerializer
     parser_classes = [MultiPartParser]
@@ -74,21 +76,32 @@ class FileListCreate(generics.ListAPIView):
         )
 
     @extend_schema(
+        description="The caller's files; admins see every file and may filter by owner.",
         parameters=[
-            OpenApiParameter("event", str, description="event id"),
-            OpenApiParameter("registration", str, description="registration id"),
-            OpenApiParameter("user", str, description="owner id (admins)"),
-            OpenApiParameter("search", str, description="file name; admins also owner email and name"),
-        ]
+            OpenApiParameter("event", OpenApiTypes.UUID, description="event id"),
+            OpenApiParameter("registration", OpenApiTypes.UUID, description="registration id"),
+            OpenApiParameter("user", OpenApiTypes.UUID, description="owner id (admins only)"),
+            OpenApiParameter("search", str, description="file name; for admins also owner email and name"),
+        ],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=UploadSerializer, responses={201: FileSerializer})
+    @extend_schema(
+        description="Upload one file (multipart field `file`), optionally for one of the caller's registrations.",
+        request=UploadSerializer,
+        responses={
+            201: FileSerializer,
+            400: OpenApiResponse(description="`invalid` (with `fields`) or `empty_file`"),
+            409: OpenApiResponse(description="`quota_exceeded`"),
+            413: OpenApiResponse(description="`too_large`: over FILE_MAX_BYTES"),
+            415: OpenApiResponse(description="`type_not_allowed`: the content is not an allowed type"),
+        },
+    )
     def post(self, request, *args, **kwargs):
         data = request.data
         self.upload_limit.refuse_if_exceeded()
-        upload = UploadSerializer(data=data, user=request.user)
+        upload = UploadSerializer(data=data, context={"request": request})
         upload.is_valid(raise_exception=True)
         file = services.upload_file(
             user=request.user,
@@ -109,7 +122,10 @@ class FileDetail(generics.RetrieveDestroyAPIView):
 
 
 class FileDownload(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes, 302: None})
+    @extend_schema(
+        description="The file as an attachment (local storage), or a redirect to a short-lived presigned URL (S3).",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 302: None},
+    )
     def get(self, request, pk):
         file = generics.get_object_or_404(selectors.visible_files(user=request.user), pk=pk)
         return downloads.serve(file)
