@@ -4,10 +4,14 @@ Deleting goes through the services, which remove the stored objects once the
 deletion commits. The storage key is shown here and nowhere else.
 """
 
+import uuid
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -107,20 +111,51 @@ class FileAdmin(admin.ModelAdmin):
     def event(self, file: File) -> str:
         return file.registration.event.title if file.registration else "—"
 
+    def get_urls(self):
+        event_zip = self.admin_site.admin_view(self.event_zip_view)
+        return [path("event/<uuid:event_id>/zip/", event_zip, name="files_file_event_zip"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        # Filtered to one event: offer all its files in one zip.
+        event_id = request.GET.get(EventFilter.parameter_name, "")
+        if _is_uuid(event_id) and Event.objects.filter(pk=event_id).exists():
+            zip_url = reverse("admin:files_file_event_zip", args=[event_id])
+            extra_context = {**(extra_context or {}), "event_zip_url": zip_url}
+        return super().changelist_view(request, extra_context)
+
     @admin.action(description=_("Download selected files as a zip"))
     def download_zip(self, request, queryset):
-        files = queryset.select_related("user").order_by("user__email", "created_at")
-        response = StreamingHttpResponse(archives.stream_zip(files.iterator()), content_type="application/zip")
-        name = f"eventhub-files-{timezone.localtime():%Y%m%d-%H%M}.zip"
-        response["Content-Disposition"] = downloads.content_disposition(name)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return _zip_response(queryset, name=f"eventhub-files-{timezone.localtime():%Y%m%d-%H%M}.zip")
+
+    def event_zip_view(self, request, event_id):
+        """Stream every file attached to a registration of one event."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        files = File.objects.filter(registration__event=event)
+        return _zip_response(files, name=f"{event.slug}-files-{timezone.localtime():%Y%m%d-%H%M}.zip")
 
     def delete_model(self, request, obj):
         services.delete_file(file=obj)
 
     def delete_queryset(self, request, queryset):
         services.delete_files(files=queryset)
+
+
+def _zip_response(files, *, name: str) -> StreamingHttpResponse:
+    files = files.select_related("user").order_by("user__email", "created_at")
+    response = StreamingHttpResponse(archives.stream_zip(files.iterator()), content_type="application/zip")
+    response["Content-Disposition"] = downloads.content_disposition(name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 class FileInline(admin.TabularInline):

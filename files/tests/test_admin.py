@@ -157,3 +157,28 @@ def test_attendees_cannot_open_the_admin(client, user):
 
     assert response.status_code == 302
     assert file.filepath not in response.content.decode()
+
+
+def test_an_events_files_download_as_one_zip_from_the_filtered_list(admin_client):
+    ticket = TicketFactory()
+    for registration in [RegistrationFactory(ticket=ticket) for _ in range(2)]:
+        FileFactory(user=registration.user, registration=registration)
+    FileFactory()  # no event
+    zip_url = f"{URL}event/{ticket.event_id}/zip/"
+
+    listing = admin_client.get(URL, {"event": ticket.event_id}).content.decode()
+    response = admin_client.get(zip_url)
+
+    assert f'href="{zip_url}"' in listing
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{ticket.event.slug}-files-')
+    assert len(zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()) == 2
+
+
+def test_only_staff_get_an_events_zip(client, user):
+    ticket = TicketFactory()
+    client.force_login(user)
+
+    response = client.get(f"{URL}event/{ticket.event_id}/zip/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

@@ -10,7 +10,7 @@ from files.models import File
 from registrations.tests.factories import RegistrationFactory
 
 from . import samples
-from .conftest import bearer, stored
+from .conftest import stored
 from .factories import FileFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +233,3 @@ def test_a_json_upload_is_refused_as_unsupported(api):
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
 
-
-def test_bearer_helper_authenticates_as_the_user(user):
-    assert bearer(user).get(URL).status_code == 200

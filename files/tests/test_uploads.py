@@ -5,7 +5,6 @@ import io
 import pytest
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.test import RequestFactory
 
 from files import uploads
 from files.services import FileError
@@ -40,13 +39,17 @@ class Recorder(FileUploadHandler):
 
 
 def request_for(body: bytes, content_type: str, *, content_length: int | None = None):
-    environ = RequestFactory()._base_environ(
-        REQUEST_METHOD="POST",
-        CONTENT_TYPE=content_type,
-        CONTENT_LENGTH=str(len(body) if content_length is None else content_length),
-    )
     stream = ReadCounter(body)
-    environ["wsgi.input"] = stream
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/dashboard/files/",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(body) if content_length is None else content_length),
+        "wsgi.input": stream,
+    }
     return WSGIRequest(environ), stream
 
 
