@@ -52,6 +52,7 @@ class FileFilterSerializer(serializers.Serializer):
 
 
 class FileListCreate(generics.ListAPIView):
+    """GET: the files one may see, filtered; POST: upload one."""
 
     serializer_class = FileSerializer
     parser_classes = [MultiPartParser]

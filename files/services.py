@@ -71,6 +71,7 @@ def upload_file(*, user, uploaded: UploadedFile, registration: Registration | No
     key = storage.save(storage_key(user=user, extension=kind.extension), uploaded)
     try:
         with transaction.atomic(durable=True):
+            # The owner's row serialises their uploads: the quota is re-read under this lock.
             list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
             _check_quota(user=user, adding=size)
             return File.objects.create(
