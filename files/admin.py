@@ -176,13 +176,19 @@ class FileInline(admin.TabularInline):
         return False
 
 
-def _attach_to_registration_admin() -> None:
+def attach_to_registration_admin() -> bool:
+    """Show the files inline on the registration admin page; return whether that page exists.
+
+    registrations.admin is written alongside this app: until it is there, the
+    files admin works on its own.
+    """
     try:
         from registrations.admin import RegistrationAdmin
-    except ImportError:  # TODO(files): drop once registrations/admin.py is on main
-        return
+    except ImportError:
+        return False
+    if FileInline not in RegistrationAdmin.inlines:
+        RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, FileInline]
+    return True
 
-    RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, FileInline]
 
-
-_attach_to_registration_admin()
+attach_to_registration_admin()

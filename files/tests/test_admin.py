@@ -1,5 +1,6 @@
 """Django admin for files: list, filters, search, preview, zip download, delete."""
 
+import importlib.util
 import io
 import zipfile
 
@@ -182,3 +183,22 @@ def test_only_staff_get_an_events_zip(client, user):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+needs_registration_admin = pytest.mark.skipif(
+    importlib.util.find_spec("registrations.admin") is None,
+    reason="registrations/admin.py (the admin issue) is not merged yet",
+)
+
+
+@needs_registration_admin
+def test_the_registration_page_lists_its_files_with_a_staff_download_link(admin_client):
+    registration = RegistrationFactory()
+    file = FileFactory(user=registration.user, registration=registration, filename="Bukti Transfer.pdf")
+    FileFactory(user=registration.user, filename="Lain.pdf")  # not tied to this registration
+
+    page = admin_client.get(f"/admin/registrations/registration/{registration.pk}/change/").content.decode()
+
+    assert "Bukti Transfer.pdf" in page
+    assert f"/dashboard/files/{file.pk}/download/" in page
+    assert "Lain.pdf" not in page
