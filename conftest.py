@@ -32,3 +32,11 @@ def staff(db):
     from accounts.tests.factories import AdminFactory
 
     return AdminFactory()
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """A test client logged in as an admin, reading pages in English."""
+    client.force_login(staff)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
