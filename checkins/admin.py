@@ -7,8 +7,7 @@ own and on each registration's page.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import EventTimeZoneAdmin
-from events.templatetags.eventhub import event_time
+from events.admin import EventTimeZoneAdmin, list_time
 from registrations.admin import ExportColumn, RegistrationAdmin
 
 from .models import Checkin
@@ -73,4 +72,4 @@ class CheckinAdmin(ReadOnlyAdminMixin, EventTimeZoneAdmin):
 
     @admin.display(description=_("checked in at"), ordering="checked_in_at")
     def checked_in_at_local(self, checkin: Checkin) -> str:
-        return event_time(checkin.checked_in_at, checkin.registration.event)
+        return list_time(checkin.checked_in_at, checkin.registration.event)

@@ -14,11 +14,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import F, Sum
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event, Ticket
-from .templatetags.eventhub import event_time, rupiah
+from .templatetags.eventhub import rupiah
+
+
+def list_time(value, event: Event) -> str:
+    """Format a moment compactly for a list column, in the event's time zone: `26 Jan 2027 08:00 WIT`."""
+    if not value:
+        return ""
+    local = timezone.localtime(value, event.tzinfo)
+    return f"{formats.date_format(local, 'j M Y H:i')} {local.tzname()}"
 
 
 class EventTimeZoneAdmin(admin.ModelAdmin):
@@ -133,7 +141,7 @@ class EventAdmin(EventTimeZoneAdmin):
 
     @admin.display(description=_("date"), ordering="event_date")
     def local_date(self, event: Event) -> str:
-        return event_time(event.event_date, event)
+        return list_time(event.event_date, event)
 
     @admin.display(description=_("seats sold / quota"), ordering="seats_sold")
     def seats(self, event: Event) -> str:
@@ -177,8 +185,8 @@ class TicketAdmin(EventTimeZoneAdmin):
 
     @admin.display(description=_("sales start"), ordering="sales_start")
     def sales_start_local(self, ticket: Ticket) -> str:
-        return event_time(ticket.sales_start, ticket.event)
+        return list_time(ticket.sales_start, ticket.event)
 
     @admin.display(description=_("sales end"), ordering="sales_end")
     def sales_end_local(self, ticket: Ticket) -> str:
-        return event_time(ticket.sales_end, ticket.event)
+        return list_time(ticket.sales_end, ticket.event)

@@ -13,10 +13,13 @@ import base64
 import csv
 import dataclasses
 import datetime
+import uuid
 from collections.abc import Callable, Iterator
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -25,9 +28,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin import EventTimeZoneAdmin
+from events.admin import EventTimeZoneAdmin, list_time
 from events.models import Ticket
-from events.templatetags.eventhub import event_time, rupiah
+from events.templatetags.eventhub import rupiah
 
 from . import qr, services, tasks
 from .models import Registration
@@ -75,13 +78,20 @@ class TicketFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         tickets = Ticket.objects.select_related("event").order_by("event__event_date", "price", "name")
-        event_id = request.GET.get("event__id__exact")
-        if event_id:
-            return [(str(t.pk), t.name) for t in tickets.filter(event_id=event_id)]
-        return [(str(t.pk), f"{t.event.title} — {t.name}") for t in tickets]
+        try:
+            event_id = uuid.UUID(request.GET.get("event__id__exact", ""))
+        except ValueError:
+            # No event chosen (or a malformed one, which the event filter reports).
+            return [(str(t.pk), f"{t.event.title} — {t.name}") for t in tickets]
+        return [(str(t.pk), t.name) for t in tickets.filter(event_id=event_id)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(ticket_id=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        try:
+            return queryset.filter(ticket_id=self.value())
+        except ValidationError as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
 
 @admin.register(Registration)
@@ -140,11 +150,11 @@ class RegistrationAdmin(EventTimeZoneAdmin):
 
     @admin.display(description=_("paid at"), ordering="paid_at")
     def paid_at_local(self, registration: Registration) -> str:
-        return event_time(registration.paid_at, registration.event)
+        return list_time(registration.paid_at, registration.event)
 
     @admin.display(description=_("hold expires at"), ordering="expires_at")
     def expires_at_local(self, registration: Registration) -> str:
-        return event_time(registration.expires_at, registration.event)
+        return list_time(registration.expires_at, registration.event)
 
     @admin.display(description=_("QR ticket"))
     def qr_preview(self, registration: Registration) -> str:

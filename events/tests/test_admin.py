@@ -62,7 +62,7 @@ def test_it_lists_events_with_local_date_and_seats(staff_client):
 
     assert "Festival Musik Senja" in page
     assert "Pantai Losari, Makassar" in page
-    assert "May 1, 2030, 7 p.m. WITA" in page
+    assert "1 May 2030 19:00 WITA" in page
     assert "3 / 120" in page
 
 
