@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin import EventTimeZoneAdmin, list_time
-from events.models import Ticket
+from events.models import Event, Ticket
 from events.templatetags.eventhub import rupiah
 
 from . import qr, services, tasks
@@ -108,14 +108,14 @@ class RegistrationAdmin(EventTimeZoneAdmin):
     date_hierarchy = "created_at"
     actions = ["cancel_and_release_seat", "resend_ticket_email", "export_csv"]
     fieldsets = (
-        (None, {"fields": ("id", "user", "event", "ticket", "status", "amount")}),
+        (None, {"fields": ("id", "user", "event", "ticket", "status", "amount_rupiah")}),
         (_("Ticket"), {"fields": ("qr_preview", "qr_code")}),
         (_("Payment"), {"fields": ("payment_ref", "paid_at", "expires_at")}),
         (_("Cancellation"), {"fields": ("cancelled_at", "cancel_reason")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
     readonly_fields = (
-        "id", "user", "event", "ticket", "status", "amount", "qr_preview", "qr_code", "payment_ref", "paid_at",
+        "id", "user", "event", "ticket", "status", "amount_rupiah", "qr_preview", "qr_code", "payment_ref", "paid_at",
         "expires_at", "cancelled_at", "cancel_reason", "created_at", "updated_at",
     )
     inlines = []
@@ -131,6 +131,14 @@ class RegistrationAdmin(EventTimeZoneAdmin):
 
     def event_timezone(self, request, obj):
         return obj.event.timezone if obj else None
+
+    def get_fieldsets(self, request, obj=None):
+        (title, options), *rest = super().get_fieldsets(request, obj)
+        if obj is None:
+            return [(title, options), *rest]
+        zone = Event.TimeZone(obj.event.timezone).label
+        note = _("Times on this page are in the event's time zone, %(zone)s.") % {"zone": zone}
+        return [(title, {**options, "description": note}), *rest]
 
     @admin.display(description=_("email"), ordering="user__email")
     def attendee_email(self, registration: Registration) -> str:

@@ -127,8 +127,11 @@ def test_the_list_costs_the_same_queries_for_fifty_rows(staff_client, django_ass
     assert len(response.context["cl"].result_list) == 50
 
 
-def test_the_change_page_is_read_only_with_a_qr_preview(staff_client):
-    registration = RegistrationFactory(paid=True, payment_ref="EH-1")
+def test_the_change_page_is_read_only_with_a_qr_preview_and_event_local_times(staff_client):
+    registration = RegistrationFactory(
+        paid=True, payment_ref="EH-1", paid_at=datetime.datetime(2030, 1, 2, 3, 4, tzinfo=UTC),
+        ticket=TicketFactory(price=Decimal("1250000"), event=EventFactory(timezone="Asia/Jayapura")),
+    )
 
     response = staff_client.get(_change(registration))
 
@@ -136,6 +139,9 @@ def test_the_change_page_is_read_only_with_a_qr_preview(staff_client):
     assert response.status_code == 200
     assert registration.qr_code in page
     assert 'src="data:image/png;base64,' in page
+    assert "Rp 1.250.000" in page
+    assert "Times on this page are in the event's time zone, WIT (Asia/Jayapura)." in page
+    assert "Jan. 2, 2030, 12:04 p.m." in page
     form = response.context["adminform"].form
     assert list(form.fields) == []
 

@@ -178,7 +178,8 @@ class Command(BaseCommand):
     def _sales_window(spec: DemoTicket, event: Event) -> dict:
         window = {}
         if spec.sales_end_in_days is not None:
-            end = timezone.now() + datetime.timedelta(days=spec.sales_end_in_days)
+            last_day = timezone.localdate(timezone=event.tzinfo) + datetime.timedelta(days=spec.sales_end_in_days)
+            end = datetime.datetime.combine(last_day, datetime.time(23, 59), tzinfo=event.tzinfo)
             window["sales_end"] = min(end, event.event_date)
         if spec.sales_start_days_before_event is not None:
             window["sales_start"] = event.event_date - datetime.timedelta(days=spec.sales_start_days_before_event)
