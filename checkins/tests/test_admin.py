@@ -51,7 +51,7 @@ def test_it_filters_by_event_device_and_date_and_searches_attendees(staff_client
         "siti@example.com"
     }
     assert _listed(staff_client.get(CHANGELIST, {"device": "Gerbang B"})) == {"budi@example.com"}
-    march_5 = {"checked_in_at__gte": "2030-03-05", "checked_in_at__lt": "2030-03-06"}
+    march_5 = {"checked_in_at__gte": "2030-03-05 00:00:00+07:00", "checked_in_at__lt": "2030-03-06 00:00:00+07:00"}
     assert _listed(staff_client.get(CHANGELIST, march_5)) == {"budi@example.com"}
     assert _listed(staff_client.get(CHANGELIST, {"q": "rahayu"})) == {"siti@example.com"}
     assert _listed(staff_client.get(CHANGELIST, {"q": "budi@example"})) == {"budi@example.com"}
