@@ -285,4 +285,7 @@ class RegistrationAdmin(EventTimeZoneAdmin):
 def _csv_value(value, registration: Registration):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value, registration.event.tzinfo).isoformat(timespec="seconds")
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        # Attendees write their own names: a spreadsheet must read them as text, never as a formula.
+        return "'" + value
     return "" if value is None else value

@@ -118,7 +118,19 @@ def test_export_csv_streams_the_selected_registrations(staff_client):
     assert [row["email"] for row in rows] == ["budi@example.com", "siti@example.com"]
     siti = rows[1]
     assert {key: siti[key] for key in ("attendee", "phone", "event", "ticket", "status", "amount", "paid_at")} == {
-        "attendee": "Siti Rahayu", "phone": "+628111", "event": "Festival Musik Senja", "ticket": "VIP",
+        "attendee": "Siti Rahayu", "phone": "'+628111", "event": "Festival Musik Senja", "ticket": "VIP",
         "status": "paid", "amount": "750000", "paid_at": "2030-01-02T11:04:05+08:00",
     }
     assert rows[0]["paid_at"] == ""
+
+
+def test_export_csv_keeps_a_formula_in_a_name_as_text(staff_client):
+    registration = RegistrationFactory(
+        user=UserFactory(full_name='=HYPERLINK("http://evil.example","klik")', phone="+6281234")
+    )
+
+    response = staff_client.post(CHANGELIST, {"action": "export_csv", "_selected_action": [str(registration.pk)]})
+
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert row["attendee"] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert row["phone"] == "'+6281234"
