@@ -7,6 +7,7 @@ only through the reservation service, so `check_seats` finds no drift.
 
 import dataclasses
 import datetime
+import logging
 import zoneinfo
 from collections import Counter
 from decimal import Decimal
@@ -131,6 +132,16 @@ class Command(BaseCommand):
                 "seed_demo creates accounts whose passwords it prints; it runs only with DEBUG on (--force overrides)."
             )
         self.created = Counter()
+        # The demo registrations send some fifty emails (into var/mail/): no log lines for each.
+        tasks_log = logging.getLogger("django.tasks")
+        level = tasks_log.level
+        tasks_log.setLevel(logging.WARNING)
+        try:
+            self._seed()
+        finally:
+            tasks_log.setLevel(level)
+
+    def _seed(self) -> None:
         with transaction.atomic():
             admin = self._user(ADMIN_EMAIL, ADMIN_PASSWORD, full_name="Admin EventHub", role=User.Role.ADMIN)
             attendee = self._user(ATTENDEE_EMAIL, ATTENDEE_PASSWORD, full_name="Rina Wulandari",
