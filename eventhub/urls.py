@@ -14,3 +14,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("checkins.urls")),
 ]
+
+# JSON errors under /api/ (the same shape as every API answer), Django's pages elsewhere.
+handler400 = "eventhub.api.bad_request"
+handler500 = "eventhub.api.server_error"
