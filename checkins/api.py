@@ -8,7 +8,7 @@ it is the hot path at the venue door.
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -141,38 +141,30 @@ class CheckinFilterSerializer(serializers.Serializer):
     device = serializers.CharField(required=False, max_length=100)
 
 
-StatsSerializer = inline_serializer(
-    "EventStats",
-    fields={
-        "event": serializers.UUIDField(),
-        "registered": serializers.IntegerField(help_text="All registrations, whatever their status."),
-        "pending": serializers.IntegerField(),
-        "paid": serializers.IntegerField(),
-        "cancelled": serializers.IntegerField(),
-        "checked_in": serializers.IntegerField(),
-        "tickets": inline_serializer(
-            "EventStatsTicket",
-            many=True,
-            fields={
-                "id": serializers.UUIDField(),
-                "name": serializers.CharField(),
-                "quota": serializers.IntegerField(),
-                "sold": serializers.IntegerField(),
-                "paid": serializers.IntegerField(),
-                "checked_in": serializers.IntegerField(),
-            },
-        ),
-        "admissions_per_minute": inline_serializer(
-            "AdmissionsPerMinute",
-            many=True,
-            fields={
-                "device": serializers.CharField(),
-                "minute": serializers.DateTimeField(),
-                "count": serializers.IntegerField(),
-            },
-        ),
-    },
-)
+class StatsTicketSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    quota = serializers.IntegerField()
+    sold = serializers.IntegerField()
+    paid = serializers.IntegerField()
+    checked_in = serializers.IntegerField()
+
+
+class AdmissionsPerMinuteSerializer(serializers.Serializer):
+    device = serializers.CharField()
+    minute = serializers.DateTimeField()
+    count = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    event = serializers.UUIDField()
+    registered = serializers.IntegerField(help_text="All registrations, whatever their status.")
+    pending = serializers.IntegerField()
+    paid = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    checked_in = serializers.IntegerField()
+    tickets = StatsTicketSerializer(many=True)
+    admissions_per_minute = AdmissionsPerMinuteSerializer(many=True, help_text="The last hour, oldest first.")
 
 
 # --- Views -------------------------------------------------------------------
