@@ -5,6 +5,8 @@ path /api/v1/auth/) for the PWA: `auth/refresh/` and `auth/logout/` read it
 when the body carries no `refresh`.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -60,7 +62,8 @@ class AuthAccountThrottle(_AuthThrottle):
         email = request.data.get("email") if hasattr(request.data, "get") else None
         if not isinstance(email, str) or not email.strip():
             return None
-        return self.cache_format % {"scope": self.scope, "ident": email.strip().lower()[:254]}
+        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()  # any text makes a safe cache key
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 # --- Serializers -------------------------------------------------------------
@@ -110,7 +113,7 @@ class LoginResponseSerializer(TokenPairSerializer):
 
 class RefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField(
-        required=False, help_text="The refresh token; omit it to use the httpOnly refresh cookie instead."
+        required=False, allow_blank=True, help_text="The refresh token; omit it to use the httpOnly refresh cookie instead."
     )
 
 
@@ -263,9 +266,12 @@ class LogoutView(APIView):
     def post(self, request):
         raw = _refresh_from(request)
         if not raw:
-            if request.user.is_authenticated:
-                raise serializers.ValidationError({"refresh": [_("This field is required.")]})
-            raise NotAuthenticated()
+            if not request.user.is_authenticated:
+                raise NotAuthenticated()
+            # Signed in, but no refresh token anywhere: nothing left to revoke.
+            response = Response(status=status.HTTP_204_NO_CONTENT)
+            _clear_refresh_cookie(response)
+            return response
         try:
             tokens.revoke(raw=raw)
         except AuthenticationFailed as exc:

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 v1 = [
@@ -20,6 +21,7 @@ v1 = [
 ]
 
 
+@csrf_exempt  # any method, cookie or not: the answer is the same 404
 def not_found(request, *args, **kwargs):
     """Answer any method on an unknown API path with the JSON error shape."""
     return JsonResponse({"code": "not_found", "detail": gettext("Not found.")}, status=404)

@@ -23,6 +23,15 @@ class DomainError(Exception):
         return str(self.message)
 
 
+def in_service_years(value) -> None:
+    """Refuse a date outside 2000–2999: a typo, and before 1924 Jakarta's clock was not a whole-minute offset."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    if not 2000 <= value.year <= 2999:
+        raise ValidationError(gettext("Enter a date between the years 2000 and 2999."), code="out_of_range")
+
+
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

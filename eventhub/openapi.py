@@ -6,8 +6,9 @@ malformed body, a missing object); endpoints add their own domain codes with
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 Error = inline_serializer(
     "Error",
@@ -75,3 +76,14 @@ def add_standard_errors(result, generator, request, public):
                     },
                 )
     return result
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, knowing that a permission with `public_read = True` lets anyone read."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        public = any(getattr(p, "public_read", False) for p in self.view.get_permissions())
+        if public and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths

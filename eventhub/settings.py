@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "eventhub.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "eventhub.base.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "eventhub.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"auth": AUTH_THROTTLE_RATE},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -324,7 +324,7 @@ SPECTACULAR_SETTINGS = {
 }
 SPECTACULAR_SETTINGS["DESCRIPTION"] = (BASE_DIR / "eventhub" / "api.md").read_text()
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
-MIDDLEWARE += ["eventhub.middleware.ApiHeadersMiddleware"]
+MIDDLEWARE += ["eventhub.middleware.ApiMiddleware"]
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 # The PWA may send the httpOnly refresh cookie from a configured origin (credentials: "include").

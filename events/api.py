@@ -19,13 +19,17 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.permissions import IsAdmin, is_admin
-from eventhub.base import DomainError
+from eventhub.base import DomainError, in_service_years
 from eventhub.openapi import errors
 
 from .models import Event, Ticket
 
 
 class _AdminWrites(IsAdmin):
+    """Anyone reads; admins write."""
+
+    public_read = True
+
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or super().has_permission(request, view)
 
@@ -38,6 +42,8 @@ def _in_use(what) -> DomainError:
 
 
 class TicketSerializer(serializers.ModelSerializer):
+    sales_start = serializers.DateTimeField(required=False, allow_null=True, validators=[in_service_years])
+    sales_end = serializers.DateTimeField(required=False, allow_null=True, validators=[in_service_years])
     price = serializers.DecimalField(
         max_digits=12, decimal_places=0, min_value=0, help_text="Whole rupiah, as a string: \"150000\"."
     )
@@ -72,6 +78,7 @@ class EventSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(
         max_length=220, required=False, allow_blank=True, help_text="Generated from the title when omitted."
     )
+    event_date = serializers.DateTimeField(validators=[in_service_years])
     tickets = TicketSerializer(many=True, read_only=True)
 
     class Meta:

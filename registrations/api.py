@@ -31,6 +31,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
     event_title = serializers.CharField(source="event.title", read_only=True)
     event_slug = serializers.CharField(source="event.slug", read_only=True)
     ticket_name = serializers.CharField(source="ticket.name", read_only=True)
+    cancel_reason = serializers.ChoiceField(
+        choices=Registration.CancelReason.choices, allow_blank=True, read_only=True, help_text="Empty unless cancelled."
+    )
     user = serializers.UUIDField(source="user_id", read_only=True)
     user_email = serializers.EmailField(source="user.email", read_only=True)
     user_full_name = serializers.CharField(source="user.full_name", read_only=True)
