@@ -39,7 +39,10 @@ def _fresh_cache():
     """Start each test with an empty cache: API throttling counts live there."""
     from django.core.cache import cache
 
+    from accounts.authentication import RecentUserJWTAuthentication
+
     cache.clear()
+    RecentUserJWTAuthentication._recent.clear()
     yield
     cache.clear()
 

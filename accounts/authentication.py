@@ -1,5 +1,7 @@
 """API authentication: simplejwt bearer tokens with stable error codes."""
 
+import time
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
@@ -30,6 +32,32 @@ class JWTAuthentication(authentication.JWTAuthentication):
 
 class JWTScheme(SimpleJWTScheme):
     target_class = "accounts.authentication.JWTAuthentication"
+    match_subclasses = True
+
+
+class RecentUserJWTAuthentication(JWTAuthentication):
+    """Bearer tokens whose user is looked up at most once every `ttl` seconds per process.
+
+    For the door's hot path (a scan every few milliseconds per gate): it saves
+    a query per scan, at the price that deactivating a staff account or
+    removing its admin role takes up to `ttl` seconds to reach a gate.
+    """
+
+    ttl = 10.0
+    max_entries = 1024
+    _recent: dict = {}
+
+    def get_user(self, validated_token):
+        key = validated_token.get(api_settings.USER_ID_CLAIM)
+        entry = self._recent.get(key)
+        now = time.monotonic()
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        user = super().get_user(validated_token)
+        if len(self._recent) >= self.max_entries:
+            self._recent.clear()
+        self._recent[key] = (now + self.ttl, user)
+        return user
 
 
 class BearerChallenge(authentication.JWTAuthentication):

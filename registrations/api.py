@@ -109,8 +109,9 @@ class RegistrationListView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = RegistrationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = services.reserve(ticket=serializer.validated_data["ticket"], user=request.user)
-        registration = _registrations_for(request).get(pk=registration.pk)
+        ticket = serializer.validated_data["ticket"]
+        registration = services.reserve(ticket=ticket, user=request.user)
+        registration.event = ticket.event  # already loaded with the ticket: no query to serialize it
         return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
 
 

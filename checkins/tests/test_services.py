@@ -37,9 +37,9 @@ def test_a_paid_ticket_is_admitted_once(staff):
     assert (checkin.admin, checkin.device, checkin.scan_id) == (staff, "gerbang-1", None)
     again = _scan(registration, staff, device="gerbang-2")
     assert again.result == "already_checked_in"
-    assert again.checkin.checked_in_at == checkin.checked_in_at
-    assert again.checkin.admin == staff and again.checkin.device == "gerbang-1"
-    assert again.registration.user.full_name == registration.user.full_name
+    assert again.admission == services.Admission(checkin.checked_in_at, "gerbang-1", staff.full_name)
+    assert again.scanned.attendee_name == registration.user.full_name
+    assert again.scanned.ticket_name == registration.ticket.name
     assert Checkin.objects.count() == 1
 
 
@@ -77,7 +77,7 @@ def test_a_ticket_for_another_event_is_wrong_event(staff):
     registration = RegistrationFactory(paid=True)
     verdict = _scan(registration, staff, event_id=EventFactory().pk)
     assert verdict.result == "wrong_event"
-    assert verdict.registration == registration
+    assert verdict.scanned.registration_id == registration.pk
     assert not Checkin.objects.exists()
 
 
