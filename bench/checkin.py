@@ -101,7 +101,7 @@ def main():
     parser.add_argument("--url", help="a running server; default: start gunicorn")
     parser.add_argument("--port", type=int, default=8132)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     harness.setup_django()
     from checkins.models import Checkin

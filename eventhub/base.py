@@ -57,7 +57,10 @@ def api_exception_handler(exc, context):
     from rest_framework.views import exception_handler
 
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+        response = Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+        # A refusal by the rules (sold out, already checked in) is an answer, not a fault: no warning per 409.
+        response._has_been_logged = True
+        return response
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         return Response({"code": "too_large", "detail": gettext("The request body is too large.")}, status=413)
     if isinstance(exc, Http404):
