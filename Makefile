@@ -47,7 +47,7 @@ backend-test: dev-venv
 test: backend-test
 
 messages: venv
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=frontend --ignore=var
+	$(PY) manage.py makemessages --all --add-location=file --ignore=.venv --ignore=frontend --ignore=var --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
