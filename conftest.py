@@ -39,10 +39,10 @@ def _fresh_cache():
     """Start each test with an empty cache: API throttling counts live there."""
     from django.core.cache import cache
 
-    from accounts.authentication import RecentUserJWTAuthentication
+    from accounts.authentication import JWTAuthentication
 
     cache.clear()
-    RecentUserJWTAuthentication._recent.clear()
+    JWTAuthentication._recent_users.clear()
     yield
     cache.clear()
 

@@ -14,7 +14,34 @@ class JWTAuthentication(authentication.JWTAuthentication):
     """Bearer access tokens; an expired one is refused as `token_expired`, any other bad one as `token_not_valid`.
 
     The client's cue: `token_expired` means "refresh and retry", anything else "log in again".
+
+    `JWTAuthentication(user_ttl=10)` looks a token's user up at most once every
+    10 seconds per process: for the door's hot path (a scan every few
+    milliseconds per gate) it saves a query per scan, at the price that
+    deactivating a staff account or removing its admin role takes up to that
+    long to reach a gate.
     """
+
+    _recent_users: dict = {}  # user id -> (expires, user), shared by the process
+    _max_recent = 1024
+
+    def __init__(self, *args, user_ttl: float = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_ttl = user_ttl
+
+    def get_user(self, validated_token):
+        if not self.user_ttl:
+            return super().get_user(validated_token)
+        key = validated_token.get(api_settings.USER_ID_CLAIM)
+        now = time.monotonic()
+        entry = self._recent_users.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        user = super().get_user(validated_token)
+        if len(self._recent_users) >= self._max_recent:
+            self._recent_users.clear()
+        self._recent_users[key] = (now + self.user_ttl, user)
+        return user
 
     def get_validated_token(self, raw_token: bytes):
         expired = False
@@ -32,32 +59,6 @@ class JWTAuthentication(authentication.JWTAuthentication):
 
 class JWTScheme(SimpleJWTScheme):
     target_class = "accounts.authentication.JWTAuthentication"
-    match_subclasses = True
-
-
-class RecentUserJWTAuthentication(JWTAuthentication):
-    """Bearer tokens whose user is looked up at most once every `ttl` seconds per process.
-
-    For the door's hot path (a scan every few milliseconds per gate): it saves
-    a query per scan, at the price that deactivating a staff account or
-    removing its admin role takes up to `ttl` seconds to reach a gate.
-    """
-
-    ttl = 10.0
-    max_entries = 1024
-    _recent: dict = {}
-
-    def get_user(self, validated_token):
-        key = validated_token.get(api_settings.USER_ID_CLAIM)
-        entry = self._recent.get(key)
-        now = time.monotonic()
-        if entry is not None and entry[0] > now:
-            return entry[1]
-        user = super().get_user(validated_token)
-        if len(self._recent) >= self.max_entries:
-            self._recent.clear()
-        self._recent[key] = (now + self.ttl, user)
-        return user
 
 
 class BearerChallenge(authentication.JWTAuthentication):

@@ -47,24 +47,56 @@ def _describe(text: str) -> str:
     return "Codes: " + ", ".join(f"`{code.strip()}`" for code in text.split(","))
 
 
+def _names_an_object(schema: dict, schemas: dict, depth: int = 0) -> bool:
+    """Return whether a request body schema has a UUID field (an id that may name nothing: 404)."""
+    if depth > 5 or not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        return _names_an_object(schemas.get(schema["$ref"].rsplit("/", 1)[-1], {}), schemas, depth + 1)
+    if schema.get("format") == "uuid":
+        return True
+    children = list(schema.get("properties", {}).values()) + [schema.get("items")] + schema.get("allOf", [])
+    return any(_names_an_object(child, schemas, depth + 1) for child in children if child)
+
+
 def add_standard_errors(result, generator, request, public):
-    """drf-spectacular postprocessing hook: document the errors every operation can answer."""
+    """drf-spectacular postprocessing hook: document the errors every operation can answer.
+
+    401 and 405/406 anywhere; 400 wherever input is read; 413/415 with a body;
+    403 unless anyone may call it; 404 where a path, a page or a body names something.
+    """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "detail": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {}},
+            },
+            "required": ["code", "detail"],
+        },
+    )
     error_ref = {"$ref": "#/components/schemas/Error"}
-    if "Error" not in schemas:
-        return result
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            body = operation.get("requestBody")
             statuses = [401, 405, 406]
-            if operation.get("requestBody") or operation.get("parameters"):
+            if body or operation.get("parameters") or method in ("post", "put", "patch"):
                 statuses.append(400)
-            if operation.get("requestBody"):
+            if body or method in ("post", "put", "patch"):
                 statuses += [413, 415]
-            if operation.get("security") != [{}] and {} not in (operation.get("security") or []):
+            if {} not in (operation.get("security") or [{}]):
                 statuses.append(403)
-            if "{" in path or any(p.get("name") == "page" for p in operation.get("parameters", [])):
+            body_schemas = [media.get("schema", {}) for media in (body or {}).get("content", {}).values()]
+            if (
+                "{" in path
+                or any(p.get("name") == "page" for p in operation.get("parameters", []))
+                or any(_names_an_object(schema, schemas) for schema in body_schemas)
+            ):
                 statuses.append(404)
             responses = operation["responses"]
             for status in sorted(statuses):

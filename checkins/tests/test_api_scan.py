@@ -103,3 +103,19 @@ def test_scanning_is_for_admins_only(client_for, api_client, user):
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
     assert not Checkin.objects.exists()
+
+
+def test_a_demoted_admin_is_refused_at_the_gate_within_ten_seconds(client_for, staff, monkeypatch):
+    import accounts.authentication
+
+    clock = [1000.0]
+    monkeypatch.setattr(accounts.authentication.time, "monotonic", lambda: clock[0])
+    first, second = RegistrationFactory(paid=True), RegistrationFactory(paid=True)
+    client = client_for(staff)
+    assert _post(client, first).status_code == 201
+    staff.role = "user"
+    staff.save()
+    clock[0] += 11
+    response = _post(client, second)
+    assert response.status_code == 403
+    assert Checkin.objects.count() == 1
