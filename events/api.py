@@ -34,8 +34,8 @@ class _AdminWrites(IsAdmin):
         return request.method in SAFE_METHODS or super().has_permission(request, view)
 
 
-def _in_use(what) -> DomainError:
-    return DomainError(_("%(what)s already has registrations and cannot be deleted.") % {"what": what}, code="has_registrations")
+def _in_use(message) -> DomainError:
+    return DomainError(message, code="has_registrations")
 
 
 # --- Serializers -------------------------------------------------------------
@@ -194,7 +194,7 @@ class EventDetailView(generics.RetrieveUpdateDestroyAPIView):
             with transaction.atomic():
                 instance.delete()
         except ProtectedError:
-            raise _in_use(_("This event")) from None
+            raise _in_use(_("This event already has registrations and cannot be deleted.")) from None
 
 
 class _EventTickets:
@@ -260,7 +260,7 @@ class TicketDetailView(_EventTickets, generics.RetrieveUpdateDestroyAPIView):
             with transaction.atomic():
                 instance.delete()
         except ProtectedError:
-            raise _in_use(_("This ticket type")) from None
+            raise _in_use(_("This ticket type already has registrations and cannot be deleted.")) from None
 
 
 urlpatterns = [
