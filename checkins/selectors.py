@@ -99,9 +99,11 @@ def manifest(*, event: Event, cursor: str | None = None) -> Manifest:
     ).order_by("created_at", "id")
     tickets, removed = [], []
     for registration in rows:
-        if registration.status != Registration.Status.PAID:
+        if registration.status == Registration.Status.CANCELLED:
             removed.append(str(registration.pk))
             continue
+        if registration.status != Registration.Status.PAID:
+            continue  # a new pending registration: nothing a scanner needs
         checkin = checkin_of(registration)
         tickets.append(
             {
