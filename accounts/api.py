@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -174,9 +175,14 @@ def _refresh_from(request) -> str | None:
 
 # --- Views -------------------------------------------------------------------
 
+# JSON only: a cross-site HTML form cannot send it, so no other site can log a browser in (or out)
+# behind its back through the refresh cookie.
+_JSON_ONLY = [JSONParser]
+
 
 class RegisterView(APIView):
     permission_classes = [AllowAny]
+    parser_classes = _JSON_ONLY
     throttle_classes = [AuthIPThrottle, AuthAccountThrottle]
 
     @extend_schema(
@@ -204,6 +210,7 @@ class RegisterView(APIView):
 
 class LoginView(APIView):
     permission_classes = [AllowAny]
+    parser_classes = _JSON_ONLY
     authentication_classes = [BearerChallenge]
     throttle_classes = [AuthIPThrottle, AuthAccountThrottle]
 
@@ -231,6 +238,7 @@ class LoginView(APIView):
 
 class RefreshView(APIView):
     permission_classes = [AllowAny]
+    parser_classes = _JSON_ONLY
     authentication_classes = [BearerChallenge]
 
     @extend_schema(
@@ -255,6 +263,7 @@ class LogoutView(APIView):
     """Possession of the refresh token is what counts: an expired access token does not block logout."""
 
     permission_classes = [AllowAny]
+    parser_classes = _JSON_ONLY
 
     @extend_schema(
         tags=["auth"],

@@ -199,3 +199,11 @@ def test_login_and_register_are_throttled_per_ip(api_client, settings):
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert not User.objects.filter(email="baru@example.com").exists()
+
+
+def test_auth_endpoints_take_json_only(api_client, user):
+    """A cross-site HTML form cannot log a browser in behind its back."""
+    response = api_client.post(LOGIN, {"email": user.email, "password": PASSWORD}, format="multipart")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert "eh_refresh" not in response.cookies

@@ -37,11 +37,9 @@ def test_an_unsupported_content_type_is_415(api_client):
     _assert_error(response, 415, "unsupported_media_type")
 
 
-def test_a_body_over_the_upload_limit_is_413(api_client, settings):
+def test_a_body_over_the_upload_limit_is_413(client_for, user, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = api_client.post(
-        "/api/v1/auth/register/", {"email": "a@contoh.id", "full_name": "x" * 5000, "password": "p"}, format="multipart"
-    )
+    response = client_for(user).patch("/api/v1/auth/me/", {"full_name": "x" * 5000}, format="multipart")
     _assert_error(response, 413, "too_large")
 
 
