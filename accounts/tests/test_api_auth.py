@@ -207,3 +207,11 @@ def test_auth_endpoints_take_json_only(api_client, user):
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
     assert "eh_refresh" not in response.cookies
+
+
+def test_a_token_of_a_deleted_user_is_401_user_not_found(api_client, user):
+    token = AccessToken.for_user(user)
+    User.objects.filter(pk=user.pk).delete()
+    response = api_client.get(ME, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_found"
