@@ -16,13 +16,28 @@ from .models import File
 app_name = "files_api"
 
 
+class FileOwnerSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+
+
 class FileSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    user = FileOwnerSerializer(read_only=True, required=False, help_text="Who uploaded the file (admins only).")
 
     class Meta:
         model = File
-        fields = ["id", "filename", "filetype", "filesize", "registration", "created_at", "download_url"]
+        fields = ["id", "filename", "filetype", "filesize", "registration", "created_at", "download_url", "user"]
         read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        # DESIGN §4's file fields for attendees; staff also see whose file it is.
+        if request is None or not request.user.is_staff:
+            fields.pop("user")
+        return fields
 
     def get_download_url(self, file) -> str:
         url = reverse("files_api:file-download", args=[file.pk])
@@ -68,7 +83,7 @@ class FileListCreate(generics.ListAPIView):
         params = query.validated_data
         staff = self.request.user.is_staff
         return selectors.filter_files(
-            selectors.visible_files(user=self.request.user),
+            selectors.visible_files(user=self.request.user).select_related("user"),
             event=params.get("event"),
             registration=params.get("registration"),
             owner=params.get("user") if staff else None,

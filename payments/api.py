@@ -1,5 +1,7 @@
 """API v1 routes of this app (included by eventhub/api.py): start a payment, the gateways' webhooks."""
 
+import re
+
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -14,9 +16,22 @@ from . import gateways, services
 from .models import Payment
 
 
+# A path of the PWA on this origin: never another site (no open redirect through the gateway).
+PWA_RETURN_PATH = re.compile(r"^/app/(?!/)[A-Za-z0-9/_.~%?=&-]*$")
+
+
 class StartInput(serializers.Serializer):
     registration = serializers.UUIDField()
     provider = serializers.ChoiceField(choices=[])
+    return_path = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="Where the gateway sends the buyer back: a path under /app/ (the PWA); default the site's page.",
+    )
+
+    def validate_return_path(self, value: str) -> str:
+        if value and (not PWA_RETURN_PATH.match(value) or ".." in value or "//" in value):
+            raise serializers.ValidationError("Must be a path under /app/ on this site.")
+        return value
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +59,8 @@ class StartPaymentView(APIView):
             Registration, pk=data.validated_data["registration"], user=request.user
         )
         payment, created = services.start_payment(
-            registration=registration, provider=data.validated_data["provider"]
+            registration=registration, provider=data.validated_data["provider"],
+            return_path=data.validated_data.get("return_path", ""),
         )
         return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -45,6 +45,8 @@ class Payment(TimestampedModel):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     raw_response = models.JSONField(_("gateway response"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Where the gateway sends the buyer back: the PWA's own pending page, or (empty) the site's.
+    return_path = models.CharField(_("return path"), max_length=200, blank=True)
     refund_ref = models.CharField(_("refund reference"), max_length=100, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
 

@@ -57,8 +57,11 @@ def _unavailable(registration: Registration) -> PaymentError:
     )
 
 
-def start_payment(*, registration: Registration, provider: str) -> tuple[Payment, bool]:
+def start_payment(*, registration: Registration, provider: str, return_path: str = "") -> tuple[Payment, bool]:
     """Start paying a pending registration at `provider`; return `(payment, created)`.
+
+    `return_path` is where the gateway sends the buyer back (a path of the PWA
+    under /app/); by default the site's pending page.
 
     A live attempt at the same provider is reused (no second invoice); one at the
     other provider is closed. The new attempt's row is committed before the
@@ -86,7 +89,7 @@ def start_payment(*, registration: Registration, provider: str) -> tuple[Payment
         if payment is None:
             payment = Payment.objects.create(
                 registration=locked, provider=provider, order_id=new_order_id(locked), amount=locked.amount,
-                currency="IDR", expires_at=locked.expires_at, status=Status.CREATED,
+                currency="IDR", expires_at=locked.expires_at, status=Status.CREATED, return_path=return_path,
             )
             # The registration names its latest attempt (DESIGN §4: payment_ref holds the order id).
             Registration.objects.filter(pk=locked.pk).update(payment_ref=payment.order_id)

@@ -233,3 +233,16 @@ def test_a_json_upload_is_refused_as_unsupported(api):
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
 
+
+
+def test_admins_see_who_uploaded_each_file_in_a_fixed_number_of_queries(staff_api, django_assert_max_num_queries):
+    files = [FileFactory() for _ in range(5)]
+
+    with django_assert_max_num_queries(8):
+        results = staff_api.get(URL).json()["results"]
+
+    owners = {item["id"]: item["user"] for item in results}
+    for file in files:
+        assert owners[str(file.pk)] == {
+            "id": str(file.user_id), "email": file.user.email, "full_name": file.user.full_name
+        }

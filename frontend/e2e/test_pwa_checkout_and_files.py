@@ -31,10 +31,9 @@ def test_an_attendee_pays_with_midtrans_from_the_pwa_and_gets_the_qr(page, gatew
     page.wait_for_url(re.compile(r"/simulator/midtrans/"))
     page.get_by_label("QRIS").check()
     page.get_by_role("button", name="Pay", exact=True).click()
-    page.wait_for_load_state("networkidle")
 
-    # Back in the app, the pending page follows the registration until it is paid.
-    page.goto(app_url(gateway, f"payment/pending?registration={registration.pk}"))
+    # The gateway sends the buyer back to the app's pending page, which follows the registration until paid.
+    page.wait_for_url(re.compile(rf"/app/payment/(pending|success)\?registration={registration.pk}"))
     page.wait_for_url("**/app/payment/success?registration=*", timeout=30000)
     page.wait_for_selector('[data-testid="qr-display"] svg path')
     registration.refresh_from_db()

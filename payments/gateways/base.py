@@ -125,6 +125,8 @@ def base_url(configured: str, simulator_path: str) -> str | None:
 
 def return_url(payment) -> str:
     """Return the page the buyer comes back to from the gateway (never proof of payment)."""
+    if payment.return_path:
+        return settings.SITE_URL + payment.return_path
     return settings.SITE_URL + reverse("payments:pending", args=[payment.registration_id])
 
 

@@ -65,3 +65,30 @@ def test_a_gateway_that_is_down_answers_503_with_a_stable_code(site, registratio
                                              format="json")
     assert answer.status_code == 503
     assert answer.json()["code"] == "gateway_unavailable"
+
+
+@pytest.mark.parametrize("provider", ["midtrans", "xendit"])
+def test_the_gateway_returns_the_buyer_to_the_pwa_page_asked_for(site, registration, provider):
+    from payments.simulator import gateway as simulator
+    from payments.simulator.models import SimulatedPayment
+
+    back = f"/app/payment/pending?registration={registration.pk}"
+    answer = _client(registration.user).post(
+        URL, {"registration": str(registration.pk), "provider": provider, "return_path": back}, format="json"
+    )
+
+    assert answer.status_code == 201
+    sim = SimulatedPayment.objects.get(order_id=answer.json()["order_id"])
+    assert simulator.finish_url(sim).startswith(f"{site}{back}")
+
+
+@pytest.mark.parametrize(
+    "back", ["https://evil.example/app/", "//evil.example/app/", "/admin/", "/app/../admin/", "/app//evil.example"]
+)
+def test_a_return_path_outside_the_pwa_is_refused(site, registration, back):
+    answer = _client(registration.user).post(
+        URL, {"registration": str(registration.pk), "provider": "midtrans", "return_path": back}, format="json"
+    )
+    assert answer.status_code == 400
+    assert "return_path" in answer.json()["fields"]
+    assert not registration.payments.exists()

@@ -7,9 +7,10 @@ export const PROVIDERS: Provider[] = ['midtrans', 'xendit']
 export function usePayment() {
   const api = useApi()
 
-  /** Ask the API for the gateway's payment page and send the buyer there. */
+  /** Ask the API for the gateway's payment page and send the buyer there; the gateway returns them to our pending page. */
   async function start(registration: string, provider: Provider): Promise<string> {
-    const data = await api.post<{ redirect_url: string }>('payments/start/', { registration, provider })
+    const returnPath = `${useRuntimeConfig().app.baseURL}payment/pending?registration=${encodeURIComponent(registration)}`
+    const data = await api.post<{ redirect_url: string }>('payments/start/', { registration, provider, return_path: returnPath })
     window.location.assign(data.redirect_url)
     return data.redirect_url
   }

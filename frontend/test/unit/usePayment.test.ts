@@ -6,7 +6,10 @@ describe('usePayment', () => {
     const seen = serveApi({ 'POST payments/start/': () => ({ status: 201, body: { redirect_url: 'http://localhost:3000/app/#paid' } }) })
     const url = await usePayment().start('reg-1', 'xendit')
     expect(url).toBe('http://localhost:3000/app/#paid')
-    expect(seen[0]).toMatchObject({ path: 'payments/start/', body: { registration: 'reg-1', provider: 'xendit' } })
+    expect(seen[0]).toMatchObject({
+      path: 'payments/start/',
+      body: { registration: 'reg-1', provider: 'xendit', return_path: expect.stringMatching(/payment\/pending\?registration=reg-1$/) },
+    })
   })
 
   it('follows a pending registration until it is paid', async () => {
