@@ -352,6 +352,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# The cache holds the API's throttle counters: one shared by every process in
+# production (dbcache://eventhub_cache; the migrate step creates the table),
+# else each gunicorn worker would count on its own.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Behind PgBouncer in transaction pooling mode (DB_POOL=false), named cursors
+# cannot outlive a transaction: Django must not use them.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+
 
 # --- Logging ----------------------------------------------------------------
 
