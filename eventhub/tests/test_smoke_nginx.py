@@ -18,6 +18,7 @@ import datetime
 import getpass
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -238,6 +239,9 @@ def stack(tmp_path_factory, smoke_database):
             "HTTP_PORT": str(http_port),
             "HTTPS_PORT": str(https_port),
             "API_UPSTREAM": f"127.0.0.1:{api_port}",
+            # An address needs no DNS (and Debian's nginx 1.22 has no `resolve`).
+            "API_UPSTREAM_PARAMETERS": "",
+            "RESOLVER": "127.0.0.1",
             "PWA_ROOT": str(_pwa_root(directory)),
             "STATIC_ROOT": str(var / "static"),
             "MEDIA_ROOT": str(var / "media"),
@@ -249,6 +253,7 @@ def stack(tmp_path_factory, smoke_database):
         }
         site_conf = directory / "eventhub.conf"
         site_conf.write_text(render(TEMPLATE.read_text(), values))
+        assert not re.findall(r"\$\{?[A-Z][A-Z0-9_]*", site_conf.read_text()), "placeholders left unrendered"
         # The same frame as the nginx image's nginx.conf, with this test's own paths;
         # workers run as this user, who owns the files they serve.
         prefix = directory / "nginx"
