@@ -336,8 +336,9 @@ if not QR_SIGNING_KEYS:
 # Behind nginx (nginx/eventhub.conf.template), which terminates TLS and
 # overwrites X-Forwarded-Proto on every request, Django may believe that header.
 # Never turn this on where a client can reach Django without such a proxy.
-if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TRUST_X_FORWARDED_PROTO", default=False) else None
+)
 # nginx passes the client's Host itself; X-Forwarded-Host is only for a further
 # proxy in front of nginx that rewrites Host (and must then overwrite the header).
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
