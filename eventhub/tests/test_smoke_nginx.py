@@ -9,7 +9,7 @@ and talks to it as a browser, a gateway and an attacker would.
 
 The PWA shell comes from frontend/.output/public when the PWA is built;
 otherwise from a small stand-in directory with the same layout (index.html,
-sw.js, manifest.webmanifest, _nuxt/<hashed>.js), which is enough to prove
+sw.js, manifest.webmanifest, _nuxt/<hashed>.js, icons/icon-192.png), which is enough to prove
 nginx's routing and caching of /app/.
 """
 
@@ -120,6 +120,8 @@ def _pwa_root(directory: Path) -> Path:
     (root / "_nuxt" / "entry.Bx1c9f.js").write_text("console.log('EventHub PWA');\n" * 100)
     (root / "sw.js").write_text("self.addEventListener('fetch', () => {});\n")
     (root / "manifest.webmanifest").write_text('{"name": "EventHub", "start_url": "/app/"}')
+    (root / "icons").mkdir()
+    (root / "icons" / "icon-192.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     return root
 
 
@@ -392,6 +394,15 @@ def test_the_service_worker_and_manifest_are_revalidated(stack):
     assert manifest.headers["Content-Type"].startswith("application/manifest+json")
 
 
+def test_pwa_icons_are_cached_for_an_hour(stack):
+    response = stack.get("/app/icons/icon-192.png")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert response.content == (stack.pwa_root / "icons" / "icon-192.png").read_bytes()
+
+
 def test_hashed_pwa_assets_are_immutable_and_missing_ones_are_404(stack):
     asset = sorted((stack.pwa_root / "_nuxt").glob("*.js"))[0]
 
@@ -400,9 +411,10 @@ def test_hashed_pwa_assets_are_immutable_and_missing_ones_are_404(stack):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.content == asset.read_bytes()
-    missing = stack.get("/app/_nuxt/no-such-chunk.js")
-    assert missing.status_code == 404
-    assert "Cache-Control" not in missing.headers
+    for path in ("/app/_nuxt/no-such-chunk.js", "/app/icons/no-such-icon.png", "/app/workbox-0000.js"):
+        missing = stack.get(path)
+        assert missing.status_code == 404, path
+        assert "Cache-Control" not in missing.headers, path
 
 
 def test_a_gateway_webhook_post_reaches_django(stack):
