@@ -53,7 +53,7 @@ deploy-test: dev-venv
 test: backend-test deploy-test
 
 messages: venv
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=frontend --ignore=var
+	$(PY) manage.py makemessages --all --add-location=file --ignore=.venv --ignore=frontend --ignore=var --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -32,3 +32,28 @@ def staff(db):
     from accounts.tests.factories import AdminFactory
 
     return AdminFactory()
+
+
+@pytest.fixture
+def en_client(client):
+    """A test client whose browser asks for English (pages default to Indonesian)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def logged_in(en_client, user):
+    """`en_client` logged in as `user`."""
+    en_client.force_login(user)
+    return en_client
+
+
+@pytest.fixture
+def broken_mail_server(settings):
+    """Send mail over SMTP to a port where nothing listens: every send fails with a refused connection."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }

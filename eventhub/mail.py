@@ -34,7 +34,9 @@ class EmlFileBackend(BaseEmailBackend):
             recipient = re.sub(r"[^A-Za-z0-9@._-]+", "_", (message.to or ["unknown"])[0])[:60]
             subject = re.sub(r"[^A-Za-z0-9]+", "-", message.subject or "")[:40].strip("-")
             path = self.file_path / f"{stamp}-{counter}-{recipient}-{subject}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            mime = message.message()
+            # Django 6 builds an email.message.EmailMessage: line endings come from its policy.
+            path.write_bytes(mime.as_bytes(policy=mime.policy.clone(linesep="\r\n")))
             sent += 1
         return sent
 

@@ -1,4 +1,12 @@
 """Site pages of this app (included by eventhub/urls.py)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "events"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("events/", views.event_list, name="list"),
+    path("events/<slug:slug>/", views.event_detail, name="detail"),
+]

@@ -5,17 +5,20 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
 @register.filter
 def rupiah(value) -> str:
-    """Format whole rupiah the Indonesian way: `Rp 150.000`."""
+    """Format whole rupiah the Indonesian way: `Rp 150.000`, and nothing to pay as "Free"."""
     try:
         amount = int(Decimal(value))
     except (TypeError, ValueError, InvalidOperation):
         return ""
+    if amount == 0:
+        return _("Free")
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {abs(amount):,}".replace(",", ".")
 
