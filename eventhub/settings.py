@@ -269,6 +269,31 @@ MIDTRANS_CLIENT_KEY = env.str("MIDTRANS_CLIENT_KEY", default="SB-Mid-client-even
 MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
 XENDIT_SECRET_KEY = env.str("XENDIT_SECRET_KEY", default="xnd_development_eventhub_simulator")
 XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="eventhub-simulator-callback-token")
+if PAYMENT_SIMULATOR and not DEBUG:
+    raise ImproperlyConfigured("PAYMENT_SIMULATOR must be off when DEBUG is off: it accepts fake payments.")
+# Methods offered at each gateway: Snap `enabled_payments` codes, Xendit invoice `payment_methods`.
+PAYMENT_METHODS = {
+    "midtrans": env.list(
+        "MIDTRANS_ENABLED_PAYMENTS",
+        default=["other_qris", "gopay", "shopeepay", "bca_va", "bni_va", "bri_va", "permata_va", "echannel",
+                 "credit_card", "alfamart", "indomaret"],
+    ),
+    "xendit": env.list(
+        "XENDIT_PAYMENT_METHODS",
+        default=["QRIS", "BCA", "BNI", "BRI", "MANDIRI", "PERMATA", "OVO", "DANA", "SHOPEEPAY", "LINKAJA",
+                 "CREDIT_CARD", "ALFAMART", "INDOMARET"],
+    ),
+}
+# Gateway base URLs; empty means the SDK's own (sandbox or production), or the
+# simulator under SITE_URL while PAYMENT_SIMULATOR is on (payments.gateways.base).
+MIDTRANS_SNAP_BASE_URL = env.str("MIDTRANS_SNAP_BASE_URL", default="")
+MIDTRANS_CORE_BASE_URL = env.str("MIDTRANS_CORE_BASE_URL", default="")
+XENDIT_API_HOST = env.str("XENDIT_API_HOST", default="")
+# Every gateway call: seconds to connect, seconds to wait for the answer.
+PAYMENT_CONNECT_TIMEOUT = env.float("PAYMENT_CONNECT_TIMEOUT", default=5.0)
+PAYMENT_READ_TIMEOUT = env.float("PAYMENT_READ_TIMEOUT", default=20.0)
+# Pending attempts older than this are asked about by reconcile_payments.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=5)
 
 
 # --- Check-ins --------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Root URLs: the site (each app's urls.py), Django admin and the API (eventhub/api.py)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("checkins.urls")),
 ]
+
+if settings.PAYMENT_SIMULATOR:
+    # The gateway simulator (payments/simulator/); settings refuse it when DEBUG is off.
+    urlpatterns.insert(0, path("simulator/", include("payments.simulator.urls")))

@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eventhub.base import TimestampedModel
@@ -44,15 +45,32 @@ class Payment(TimestampedModel):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     raw_response = models.JSONField(_("gateway response"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    refund_ref = models.CharField(_("refund reference"), max_length=100, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+
+    LIVE_STATUSES = (Status.CREATED, Status.PENDING)
+    SETTLED_STATUSES = (Status.PAID, Status.NEEDS_REFUND, Status.REFUNDED)
 
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
+            # The last line behind start_payment's reuse: one open attempt per registration.
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(status__in=["created", "pending"]),
+                name="one_live_payment_per_registration",
+            ),
+        ]
 
     def __str__(self):
         return self.order_id
+
+    def add_note(self, text: str) -> None:
+        """Append a dated line to the payment's note (the audit trail staff read in the admin)."""
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        self.note = f"{self.note}\n{stamp} {text}".strip()
 
 
 class WebhookEvent(models.Model):
@@ -79,3 +97,7 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.order_id} {self.outcome}"
+
+
+# The gateway simulator's state lives in this app's tables (used only while PAYMENT_SIMULATOR is on).
+from payments.simulator.models import SimulatedPayment  # noqa: E402,F401

@@ -1,0 +1,200 @@
+"""Admin for payments and webhook events, and the payments part of the registration page.
+
+Payments change only through payments.services: the actions call it, and every
+field is read-only. The registration page (registrations.admin) gets an inline
+of its payments, with links to their webhook events, and a "cancel and refund"
+action.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registrations import services as registration_services
+from registrations.models import Registration
+from registrations.services import RegistrationError
+
+from . import services
+from .models import Payment, WebhookEvent
+
+Status = Payment.Status
+
+
+def _webhook_events_link(payment: Payment) -> str:
+    count = getattr(payment, "webhook_count", None)
+    if count is None:
+        count = payment.webhook_events.count()
+    url = reverse("admin:payments_webhookevent_changelist") + f"?payment__id__exact={payment.pk}"
+    return format_html('<a href="{}">{}</a>', url, ngettext("%(n)d event", "%(n)d events", count) % {"n": count})
+
+
+class NeedsRefundFilter(admin.SimpleListFilter):
+    title = _("needs refund")
+    parameter_name = "needs_refund"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status=Status.NEEDS_REFUND)
+        if self.value() == "no":
+            return queryset.exclude(status=Status.NEEDS_REFUND)
+        return queryset
+
+
+class WebhookEventInline(admin.TabularInline):
+    model = WebhookEvent
+    fields = ("received_at", "verified", "outcome", "detail")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("order_id", "provider", "status", "amount", "attendee", "payment_method", "created_at", "paid_at")
+    list_filter = (NeedsRefundFilter, "status", "provider", "created_at")
+    search_fields = ("order_id", "external_id", "registration__user__email")
+    list_select_related = ("registration__user",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "id", "registration_link", "provider", "order_id", "external_id", "amount", "currency", "status",
+        "payment_method", "token", "redirect_url", "expires_at", "paid_at", "refund_ref", "refunded_at", "note",
+        "raw_response", "created_at", "updated_at",
+    )
+    fields = readonly_fields
+    inlines = [WebhookEventInline]
+    actions = ["record_manual_refund", "refund_through_gateway", "ask_gateway"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("attendee"), ordering="registration__user__email")
+    def attendee(self, payment):
+        return payment.registration.user.email
+
+    @admin.display(description=_("registration"))
+    def registration_link(self, payment):
+        url = reverse("admin:registrations_registration_change", args=[payment.registration_id])
+        return format_html('<a href="{}">{}</a>', url, payment.registration)
+
+    @admin.action(description=_("Record a refund made by hand"))
+    def record_manual_refund(self, request, queryset):
+        done = sum(services.record_manual_refund(payment=p, by=request.user) for p in queryset)
+        self.message_user(request, ngettext("%(n)d payment recorded as refunded.",
+                                            "%(n)d payments recorded as refunded.", done) % {"n": done})
+
+    @admin.action(description=_("Refund through the gateway"))
+    def refund_through_gateway(self, request, queryset):
+        _report_refunds(self, request, {p: services.refund(payment=p, reason=f"Refunded by {request.user}.")
+                                        for p in queryset})
+
+    @admin.action(description=_("Ask the gateway for the current status"))
+    def ask_gateway(self, request, queryset):
+        for payment in queryset:
+            outcome = services.sync_with_gateway(payment=payment)
+            self.message_user(request, f"{payment.order_id}: {outcome}")
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "provider", "order_id", "verified", "outcome", "payment")
+    list_filter = ("provider", "verified", "outcome", "received_at")
+    search_fields = ("order_id", "payment__order_id", "payment__registration__user__email")
+    list_select_related = ("payment",)
+    date_hierarchy = "received_at"
+    readonly_fields = ("id", "provider", "payment", "order_id", "headers", "body", "verified", "outcome", "detail",
+                       "received_at", "processed_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    """The payment attempts of a registration, each with a link to its webhook events."""
+
+    model = Payment
+    fields = ("order_link", "provider", "status", "amount", "payment_method", "created_at", "paid_at",
+              "webhook_events", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("payments and webhook events")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(webhook_count=Count("webhook_events"))
+
+    @admin.display(description=_("order id"))
+    def order_link(self, payment):
+        return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_change", args=[payment.pk]),
+                           payment.order_id)
+
+    @admin.display(description=_("webhook events"))
+    def webhook_events(self, payment):
+        return _webhook_events_link(payment)
+
+
+def _report_refunds(model_admin, request, outcomes: dict) -> None:
+    for payment, outcome in outcomes.items():
+        if outcome == "refunded":
+            model_admin.message_user(request, _("%(order)s refunded through %(gateway)s.") % {
+                "order": payment.order_id, "gateway": payment.get_provider_display()}, messages.SUCCESS)
+        elif outcome == "manual":
+            model_admin.message_user(request, _(
+                "%(order)s must be refunded by hand: the gateway cannot refund it. It is listed under "
+                "Payments › needs refund.") % {"order": payment.order_id}, messages.WARNING)
+
+
+@admin.action(description=_("Cancel and refund selected registrations"))
+def cancel_and_refund(model_admin, request, queryset):
+    """Cancel registrations (paid ones included), release their seats, and refund what was paid."""
+    for registration in queryset:
+        try:
+            registration_services.cancel(registration=registration, reason=Registration.CancelReason.STAFF)
+        except RegistrationError as exc:
+            model_admin.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
+            continue
+        # The cancel signal has run the refunds (payments.services.on_registration_cancelled); report them.
+        refunds = registration.payments.filter(status__in=(Status.REFUNDED, Status.NEEDS_REFUND))
+        _report_refunds(model_admin, request, {
+            p: "refunded" if p.status == Status.REFUNDED else "manual" for p in refunds
+        })
+        model_admin.message_user(request, _("%(registration)s cancelled; its seat is released.") % {
+            "registration": registration}, messages.SUCCESS)
+
+
+def attach_to_registration_admin() -> bool:
+    """Add the payments inline and the cancel-and-refund action to the registration page, once."""
+    try:
+        from registrations.admin import RegistrationAdmin
+    except ImportError:
+        return False
+    if PaymentInline not in RegistrationAdmin.inlines:
+        RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, PaymentInline]
+    if cancel_and_refund not in (RegistrationAdmin.actions or []):
+        RegistrationAdmin.actions = [*(RegistrationAdmin.actions or []), cancel_and_refund]
+    return True
+
+
+attach_to_registration_admin()

@@ -1,0 +1,43 @@
+"""The same paid webhook delivered from 10 threads at once: exactly one transition, one email."""
+
+import threading
+
+import pytest
+
+from events.models import Ticket
+from payments import services
+from payments.models import Payment, WebhookEvent
+from registrations.models import Registration
+
+from .conftest import METHOD, midtrans_notification, pay_on_gateway_page, post_webhook, ticket_emails, xendit_callback
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("provider", ["midtrans", "xendit"])
+def test_ten_concurrent_deliveries_apply_one_transition(site, registration, provider):
+    payment, _ = services.start_payment(registration=registration, provider=provider)
+    pay_on_gateway_page(payment, method=METHOD[provider], notify="never")
+    body = midtrans_notification(payment) if provider == "midtrans" else xendit_callback(payment)
+    barrier = threading.Barrier(10)
+    answers = [None] * 10
+
+    def deliver(index):
+        barrier.wait()
+        answers[index] = post_webhook(site, provider, body)
+
+    threads = [threading.Thread(target=deliver, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert [a.status_code for a in answers] == [200] * 10
+    codes = sorted(a.json()["code"] for a in answers)
+    assert codes == ["duplicate"] * 9 + ["paid"]
+    assert WebhookEvent.objects.filter(payment=payment, outcome="paid").count() == 1
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PAID
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.PAID
+    assert Ticket.objects.get(pk=registration.ticket_id).sold == 1
+    assert len(ticket_emails(registration)) == 1

@@ -1,0 +1,119 @@
+"""Site pages: checkout (choose a gateway), pending (follows the payment live), success (the QR ticket)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from registrations import qr
+from registrations.models import Registration
+
+from . import gateways, services
+from .models import Payment
+
+
+class CheckoutForm(forms.Form):
+    provider = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = gateways.provider_choices()
+
+
+def _own_registration(request, registration_id) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("event", "ticket"), pk=registration_id, user=request.user
+    )
+
+
+def _latest_payment(registration: Registration) -> Payment | None:
+    return registration.payments.order_by("-created_at").first()
+
+
+def _dashboard_url(registration: Registration) -> str:
+    return f"/dashboard/registrations/{registration.pk}/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request, registration_id):
+    """Show what is being bought and the gateways; POST starts the payment and sends the buyer there."""
+    registration = _own_registration(request, registration_id)
+    if registration.status == Registration.Status.PAID:
+        return redirect("payments:success", registration_id=registration.pk)
+    form = CheckoutForm(request.POST or None, initial={"provider": next(iter(gateways.provider_choices()))[0]})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment, _created = services.start_payment(
+                registration=registration, provider=form.cleaned_data["provider"]
+            )
+        except services.PaymentError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+            registration.refresh_from_db()
+        else:
+            return redirect(payment.redirect_url)
+    elif request.method == "POST":
+        status = 400
+    offers = [
+        {"name": name, "label": label, "methods": gateways.get_gateway(name).method_labels()}
+        for name, label in gateways.provider_choices()
+    ]
+    live = registration.payments.filter(status=Payment.Status.PENDING).exclude(redirect_url="").first()
+    return render(request, "payments/checkout.html", {
+        "registration": registration, "event": registration.event, "ticket": registration.ticket,
+        "form": form, "offers": offers, "live": live,
+        "payable": registration.status == Registration.Status.PENDING,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def pending(request, registration_id):
+    """Follow a payment until the gateway's webhook settles it (the gateway's return URL lands here)."""
+    registration = _own_registration(request, registration_id)
+    if registration.status == Registration.Status.PAID:
+        return redirect("payments:success", registration_id=registration.pk)
+    return render(request, "payments/pending.html", {
+        "registration": registration, "event": registration.event, "payment": _latest_payment(registration),
+        "status_url": reverse("payments:status", args=[registration.pk]),
+    })
+
+
+@login_required
+@require_GET
+def status(request, registration_id):
+    """Return the registration's and its latest payment's state as JSON, for the pending page."""
+    registration = _own_registration(request, registration_id)
+    payment = _latest_payment(registration)
+    return JsonResponse({
+        "registration": registration.status,
+        "payment": payment.status if payment else None,
+        "provider": payment.provider if payment else None,
+        "paid": registration.status == Registration.Status.PAID,
+        "success_url": reverse("payments:success", args=[registration.pk]),
+    })
+
+
+@login_required
+@require_GET
+def success(request, registration_id):
+    """Show the paid ticket with its QR code."""
+    registration = _own_registration(request, registration_id)
+    if registration.status != Registration.Status.PAID:
+        return redirect("payments:pending", registration_id=registration.pk)
+    svg = qr.render_svg(registration.qr_code)
+    svg = svg[svg.find("<svg"):]
+    return render(request, "payments/success.html", {
+        "registration": registration, "event": registration.event, "ticket": registration.ticket,
+        "payment": registration.payments.filter(status=Payment.Status.PAID).first(),
+        # Our own generated SVG (no user input in it).
+        "qr_svg": mark_safe(svg),  # noqa: S308
+        "dashboard_url": _dashboard_url(registration),
+    })
