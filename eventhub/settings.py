@@ -303,6 +303,20 @@ PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", def
 
 FILE_MAX_BYTES = env.int("FILE_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_ALLOWED_TYPES = env.list("FILE_ALLOWED_TYPES", default=["application/pdf", "image/jpeg", "image/png"])
+# Per-user quota: how many files and how many bytes in all one account may keep.
+FILE_MAX_PER_USER = env.int("FILE_MAX_PER_USER", default=50)
+FILE_MAX_TOTAL_BYTES_PER_USER = env.int("FILE_MAX_TOTAL_BYTES_PER_USER", default=200 * 1024 * 1024)
+# Images larger than this (width × height) are refused before Pillow decodes them.
+FILE_MAX_IMAGE_PIXELS = env.int("FILE_MAX_IMAGE_PIXELS", default=50_000_000)
+# Lifetime of the presigned URL a download redirects to (S3 storage).
+FILE_DOWNLOAD_URL_EXPIRE_SECONDS = env.int("FILE_DOWNLOAD_URL_EXPIRE_SECONDS", default=60)
+# Local storage behind nginx: hand downloads to an `internal` location serving
+# MEDIA_ROOT (e.g. "/protected-media/"); empty streams them from Django.
+FILE_X_ACCEL_REDIRECT_PREFIX = env.str("FILE_X_ACCEL_REDIRECT_PREFIX", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    # "path" for S3-compatible servers without virtual-host buckets (MinIO, local tests).
+    STORAGES["default"]["OPTIONS"]["addressing_style"] = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+    STORAGES["default"]["OPTIONS"]["signature_version"] = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")
 
 
 # --- API --------------------------------------------------------------------

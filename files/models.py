@@ -39,3 +39,8 @@ class File(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def type_label(self) -> str:
+        """Return a short label for the type: "PDF", "JPEG", "PNG"."""
+        return self.filetype.rsplit("/", 1)[-1].upper()

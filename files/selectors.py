@@ -1,0 +1,33 @@
+"""Which files a user may see, and the list filters of the API."""
+
+from django.db.models import Q, QuerySet
+
+from .models import File
+
+
+def visible_files(*, user) -> QuerySet:
+    """Return the files `user` may read: their own, or every file for staff."""
+    if not user.is_authenticated:
+        return File.objects.none()
+    if user.is_staff:
+        return File.objects.all()
+    return File.objects.filter(user=user)
+
+
+def filter_files(
+    files: QuerySet, *, event=None, registration=None, owner=None, search: str = "", search_owner: bool = False
+) -> QuerySet:
+    """Narrow `files` by event, registration, owner and a search term (file name, and owner email if `search_owner`)."""
+    if event is not None:
+        files = files.filter(registration__event_id=event)
+    if registration is not None:
+        files = files.filter(registration_id=registration)
+    if owner is not None:
+        files = files.filter(user_id=owner)
+    search = search.strip()
+    if search:
+        condition = Q(filename__icontains=search)
+        if search_owner:
+            condition |= Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
+        files = files.filter(condition)
+    return files
