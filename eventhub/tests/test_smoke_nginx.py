@@ -139,6 +139,7 @@ class Stack:
     nginx: str
     gunicorn_stdout: Path
     file_max_bytes: int
+    env: dict[str, str]
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.https + path, verify=str(self.ca), allow_redirects=False, timeout=20, **kwargs)
@@ -295,11 +296,36 @@ http {{
             https=https, http=f"http://{HOST}:{http_port}", api=f"http://127.0.0.1:{api_port}", ca=cert,
             static_root=var / "static", media_root=var / "media", acme_root=directory / "acme",
             pwa_root=Path(values["PWA_ROOT"]), nginx_conf=nginx_conf, nginx=nginx, gunicorn_stdout=gunicorn_stdout,
-            file_max_bytes=int(env["FILE_MAX_BYTES"]),
+            file_max_bytes=int(env["FILE_MAX_BYTES"]), env=env,
         )
     finally:
         for process in reversed(processes):
             _stop(process, signal.SIGQUIT if process is not gunicorn else signal.SIGTERM)
+
+
+@pytest.fixture(scope="module")
+def bearer(stack) -> dict[str, str]:
+    """Authorization header of a new attendee in the smoke database."""
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        "from rest_framework_simplejwt.tokens import RefreshToken; "
+        "user = get_user_model().objects.create_user(email='smoke@example.com', password=None, full_name='Smoke'); "
+        "print('TOKEN', RefreshToken.for_user(user).access_token)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=process_environment(stack.env),
+        capture_output=True, text=True, timeout=120,
+    )
+    tokens = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("TOKEN ")]
+    assert tokens, result.stdout + result.stderr
+    return {"Authorization": f"Bearer {tokens[0]}"}
+
+
+def _gunicorn_log(stack) -> list[dict]:
+    return [json.loads(line) for line in stack.gunicorn_stdout.read_text().splitlines()]
+
+
+SECURITY_HEADERS = ("Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 
 
 def _routed(path: str) -> bool:
@@ -331,8 +357,8 @@ def test_the_landing_page_is_served_over_https_with_hsts(stack):
     assert _from_django(response)
     assert response.status_code == (200 if _routed("/") else 404)
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
-    # nginx is the only source of the security headers: each appears once.
-    for header in ("Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+    # Django's security headers or nginx's, never both.
+    for header in SECURITY_HEADERS:
         assert len(response.raw.headers.getlist(header)) == 1, header
 
 
@@ -347,7 +373,8 @@ def test_a_static_file_is_served_by_nginx_with_a_long_cache(stack):
     assert response.headers["Content-Type"].startswith("text/css")
     assert response.headers["Content-Encoding"] == "gzip"  # whitenoise's pre-compressed copy
     assert response.content == (stack.static_root / hashed).read_bytes()
-    assert "Strict-Transport-Security" in response.headers
+    for header in SECURITY_HEADERS:  # added by nginx, which answered alone
+        assert len(response.raw.headers.getlist(header)) == 1, header
     assert stack.get("/static/admin/css/no-such-file.css").status_code == 404
 
 
@@ -463,18 +490,49 @@ def test_an_unknown_host_gets_no_answer(stack):
         requests.get(stack.http + "/", headers={"Host": "attacker.example"}, timeout=10)
 
 
-def test_an_upload_up_to_the_file_limit_reaches_django_and_a_larger_one_stops_at_nginx(stack):
-    path = "/api/v1/files/"
-    within = b"%PDF-" + b"0" * stack.file_max_bytes  # the limit plus multipart overhead
-    beyond = b"0" * (stack.file_max_bytes + 2 * 1024 * 1024)
+def test_the_largest_allowed_upload_is_stored_and_nginx_sends_it_back_privately(stack, bearer):
+    content = b"%PDF-1.4\n" + os.urandom(stack.file_max_bytes - 9)
 
-    accepted_by_nginx = stack.post(path, files={"file": ("ticket.pdf", within, "application/pdf")})
-    refused = stack.post(path, files={"file": ("big.pdf", beyond, "application/pdf")})
+    upload = stack.post("/api/v1/files/", headers=bearer, files={"file": ("tiket.pdf", content, "application/pdf")})
+    assert upload.status_code == 201, upload.text
+    created = upload.json()
+    download = stack.get(f"/api/v1/files/{created['id']}/download/", headers=bearer)
+    stranger = stack.get(f"/api/v1/files/{created['id']}/download/")
 
-    assert _from_django(accepted_by_nginx)
-    assert accepted_by_nginx.status_code != 413 or "too_large" in accepted_by_nginx.text
+    assert created["filesize"] == stack.file_max_bytes
+    # Django authorised it; nginx sent the bytes from /protected-media/ (X-Accel-Redirect).
+    assert download.status_code == 200
+    assert download.content == content
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in download.headers["Cache-Control"]
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "X-Accel-Redirect" not in download.headers
+    for header in SECURITY_HEADERS:
+        assert len(download.raw.headers.getlist(header)) == 1, header
+    # Served by nginx's file module (ranges, an ETag), not streamed by Django.
+    assert download.headers["Accept-Ranges"] == "bytes" and "ETag" in download.headers
+    assert not _from_django(download)
+    assert stranger.status_code in (401, 404) and content[:64] not in stranger.content
+
+
+def test_an_upload_larger_than_the_limit_stops_at_nginx(stack, bearer):
+    beyond = b"%PDF-1.4\n" + bytes(stack.file_max_bytes + 2 * 1024 * 1024)
+
+    refused = stack.post("/api/v1/files/", headers=bearer, files={"file": ("big.pdf", beyond, "application/pdf")})
+
     assert refused.status_code == 413
     assert not _from_django(refused)
+
+
+def test_an_upload_just_over_the_limit_reaches_django_and_gets_its_answer(stack, bearer):
+    over = b"%PDF-1.4\n" + bytes(stack.file_max_bytes)
+
+    refused = stack.post("/api/v1/files/", headers=bearer, files={"file": ("big.pdf", over, "application/pdf")})
+
+    assert refused.status_code == 413
+    assert _from_django(refused)
+    assert refused.json()["code"] == "too_large"
 
 
 def test_django_sees_the_client_address_and_scheme_nginx_forwards(stack):
@@ -483,8 +541,7 @@ def test_django_sees_the_client_address_and_scheme_nginx_forwards(stack):
     stack.get(f"/admin/login/?marker={marker}", headers={"X-Forwarded-For": "203.0.113.9"})
     time.sleep(0.5)  # the access log line is written after the response
 
-    entries = [json.loads(line) for line in stack.gunicorn_stdout.read_text().splitlines() if marker in line]
-    (entry,) = [e for e in entries if e.get("logger") == "gunicorn.access"]
+    (entry,) = [e for e in _gunicorn_log(stack) if e.get("logger") == "gunicorn.access" and marker in e["query"]]
     assert entry["forwarded_for"] == "127.0.0.1"  # nginx overwrote the client's claim
     assert entry["status"] == 200
     assert entry["request_id"] and entry["duration_ms"] >= 0
