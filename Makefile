@@ -11,11 +11,12 @@ PORT ?= 8000
 # The backend tests run on PostgreSQL; pytest-django creates and drops test_<name>.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/eventhub)
 
-.PHONY: help run test venv dev-venv migrate demo backend-test deploy-test messages clean
+.PHONY: help run test venv dev-venv migrate demo backend-test deploy-test messages clean bench
 
 help:
 	@echo "make run   - set up and serve EventHub on http://$(HOST):$(PORT) (SQLite, demo data, payment simulator)"
 	@echo "make test  - set up and run every test (PostgreSQL, headless Chromium)"
+	@echo "make bench - race buyers for a quota through the reservation service (PostgreSQL; prints figures)"
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
@@ -58,3 +59,10 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
+
+# Each run creates its own database next to BENCH_DATABASE_URL's and drops it afterwards.
+BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
+bench: venv
+	@for case in flash sustained; do for workers in "" "--processes 2"; do \
+	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/reserve.py --case $$case $$workers || exit 1; echo; \
+	done; done

@@ -57,3 +57,10 @@ def broken_mail_server(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
         }
     }
+
+
+@pytest.fixture
+def staff_client(en_client, staff):
+    """`en_client` logged in as an admin."""
+    en_client.force_login(staff)
+    return en_client

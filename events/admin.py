@@ -1,0 +1,192 @@
+"""Django admin for events and their ticket types.
+
+Times on an event's pages are shown and entered in the event's own time zone
+(WIB, WITA or WIT), as staff on site read them. `Ticket.sold` is never
+editable: only the reservation service moves it.
+"""
+
+import zoneinfo
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db.models import F, Sum
+from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, Ticket
+from .templatetags.eventhub import rupiah
+
+
+def list_time(value, event: Event) -> str:
+    """Format a moment compactly for a list column, in the event's time zone: `26 Jan 2027 08:00 WIT`."""
+    if not value:
+        return ""
+    local = timezone.localtime(value, event.tzinfo)
+    return f"{formats.date_format(local, 'j M Y H:i')} {local.tzname()}"
+
+
+class EventTimeZoneAdmin(admin.ModelAdmin):
+    """Show and read the times of one object's change page in its event's time zone."""
+
+    def event_timezone(self, request, obj) -> str | None:
+        """Return the time zone name of the event `obj` belongs to (None for the default)."""
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        name = self.event_timezone(request, obj)
+        if name not in Event.TimeZone.values:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(zoneinfo.ZoneInfo(name)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # A TemplateResponse renders later, after the override: render its form in the event's zone now.
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
+
+
+class UpcomingFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(event_date__gt=now)
+        if self.value() == "past":
+            return queryset.filter(event_date__lte=now)
+        return queryset
+
+
+class TicketForm(forms.ModelForm):
+    """A ticket type's editable fields, with the database's rules as form messages."""
+
+    class Meta:
+        model = Ticket
+        fields = ("name", "description", "price", "quota", "sales_start", "sales_end")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price"].validators.append(MinValueValidator(0))
+        self.fields["price"].widget.attrs["min"] = 0
+
+    def clean_quota(self):
+        quota = self.cleaned_data["quota"]
+        if self.instance.pk and quota < self.instance.sold:
+            raise forms.ValidationError(
+                _("%(sold)d seats are already taken: the quota cannot be lower."), params={"sold": self.instance.sold}
+            )
+        return quota
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("sales_start"), cleaned.get("sales_end")
+        if start and end and end <= start:
+            self.add_error("sales_end", _("Sales must end after they start."))
+        return cleaned
+
+
+@admin.display(description=_("seats left"), ordering="seats_remaining")
+def seats_left(ticket: Ticket) -> int | str:
+    return "" if ticket._state.adding else ticket.seats_left
+
+
+class TicketInline(admin.TabularInline):
+    model = Ticket
+    form = TicketForm
+    fields = ("name", "price", "quota", "sold", seats_left, "sales_start", "sales_end", "description")
+    readonly_fields = ("sold", seats_left)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(EventTimeZoneAdmin):
+    list_display = ("title", "local_date", "location", "timezone", "is_active", "seats")
+    list_filter = ("is_active", UpcomingFilter, "timezone")
+    search_fields = ("title", "slug", "location")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "event_date"
+    ordering = ("-event_date",)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "description")}),
+        (_("When and where"), {"fields": ("event_date", "timezone", "location")}),
+        (None, {"fields": ("is_active",)}),
+        (_("Record"), {"fields": ("id", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    readonly_fields = ("id", "created_at", "updated_at")
+    inlines = [TicketInline]
+
+    def get_queryset(self, request):
+        seats = {"seats_sold": Sum("tickets__sold"), "seats_quota": Sum("tickets__quota")}
+        return super().get_queryset(request).annotate(**seats)
+
+    def event_timezone(self, request, obj):
+        if request.method == "POST":
+            return request.POST.get("timezone")
+        return obj.timezone if obj else Event.TimeZone.WIB
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "event_date":
+            field.help_text = _("In the event's own time zone, as are the ticket sales times below.")
+        return field
+
+    @admin.display(description=_("date"), ordering="event_date")
+    def local_date(self, event: Event) -> str:
+        return list_time(event.event_date, event)
+
+    @admin.display(description=_("seats sold / quota"), ordering="seats_sold")
+    def seats(self, event: Event) -> str:
+        return f"{event.seats_sold or 0} / {event.seats_quota or 0}"
+
+
+@admin.register(Ticket)
+class TicketAdmin(EventTimeZoneAdmin):
+    form = TicketForm
+    list_display = (
+        "name", "event", "price_rupiah", "quota", "sold", seats_left, "sales_start_local", "sales_end_local"
+    )
+    list_filter = ("event__is_active", "event")
+    list_select_related = ("event",)
+    search_fields = ("name", "event__title")
+    autocomplete_fields = ("event",)
+    fields = ("event", "name", "description", "price", "quota", "sold", seats_left, "sales_start", "sales_end")
+    readonly_fields = ("sold", seats_left)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(seats_remaining=F("quota") - F("sold"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A ticket type never moves to another event: its seats and registrations belong to this one.
+        if obj is not None:
+            return ("event", *self.readonly_fields)
+        return self.readonly_fields
+
+    def event_timezone(self, request, obj):
+        if obj is not None:
+            return obj.event.timezone
+        try:
+            event = Event.objects.filter(pk=request.POST.get("event")).first()
+        except ValidationError:
+            event = None
+        return event.timezone if event else None
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_rupiah(self, ticket: Ticket) -> str:
+        return rupiah(ticket.price)
+
+    @admin.display(description=_("sales start"), ordering="sales_start")
+    def sales_start_local(self, ticket: Ticket) -> str:
+        return list_time(ticket.sales_start, ticket.event)
+
+    @admin.display(description=_("sales end"), ordering="sales_end")
+    def sales_end_local(self, ticket: Ticket) -> str:
+        return list_time(ticket.sales_end, ticket.event)
