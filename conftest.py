@@ -34,6 +34,40 @@ def staff(db):
     return AdminFactory()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start each test with an empty cache: API throttling counts live there."""
+    from django.core.cache import cache
+
+    from accounts.authentication import JWTAuthentication
+
+    cache.clear()
+    JWTAuthentication._recent_users.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db):
+    """Return a function making an API client that sends a real bearer access token for a user."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+        return client
+
+    return make
+
+
 @pytest.fixture
 def en_client(client):
     """A test client whose browser asks for English (pages default to Indonesian)."""

@@ -1,6 +1,15 @@
-"""The v1 API: each app's api.py contributes its routes under /api/v1/."""
+"""The v1 API: each app's api.py contributes its routes under /api/v1/.
 
-from django.urls import include, path
+Also the OpenAPI schema (/api/schema/), Swagger UI (/api/docs/), and a JSON
+404 for every other path under /api/, so every answer has the one error shape.
+"""
+
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 v1 = [
     path("", include("accounts.api")),
@@ -11,6 +20,34 @@ v1 = [
     path("", include("files.api")),
 ]
 
+
+@csrf_exempt  # any method, cookie or not: the answer is the same 404
+def not_found(request, *args, **kwargs):
+    """Answer any method on an unknown API path with the JSON error shape."""
+    return JsonResponse({"code": "not_found", "detail": gettext("Not found.")}, status=404)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    """handler400: JSON under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"code": "bad_request", "detail": gettext("Bad request.")}, status=400)
+    return defaults.bad_request(request, exception, *args, **kwargs)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: JSON under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"code": "server_error", "detail": gettext("Server error.")}, status=500)
+    return defaults.server_error(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", not_found),
 ]

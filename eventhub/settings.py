@@ -325,17 +325,19 @@ AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/minute")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "eventhub.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "eventhub.base.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "eventhub.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"auth": AUTH_THROTTLE_RATE},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Client IPs for throttling: 0 = REMOTE_ADDR; 1 behind one proxy (nginx) that sets X-Forwarded-For.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": datetime.timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
@@ -352,9 +354,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "eventhub.openapi.add_standard_errors",
+    ],
 }
+SPECTACULAR_SETTINGS["DESCRIPTION"] = (BASE_DIR / "eventhub" / "api.md").read_text()
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+MIDDLEWARE += ["eventhub.middleware.ApiMiddleware"]
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# The PWA may send the httpOnly refresh cookie from a configured origin (credentials: "include").
+CORS_ALLOW_CREDENTIALS = True
 
 
 # --- Security and production ------------------------------------------------

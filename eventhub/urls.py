@@ -19,3 +19,7 @@ urlpatterns = [
 if settings.PAYMENT_SIMULATOR:
     # The gateway simulator (payments/simulator/); settings refuse it when DEBUG is off.
     urlpatterns.insert(0, path("simulator/", include("payments.simulator.urls")))
+
+# JSON errors under /api/ (the same shape as every API answer), Django's pages elsewhere.
+handler400 = "eventhub.api.bad_request"
+handler500 = "eventhub.api.server_error"

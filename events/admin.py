@@ -79,10 +79,20 @@ class TicketForm(forms.ModelForm):
 
     def clean_quota(self):
         quota = self.cleaned_data["quota"]
-        if self.instance.pk and quota < self.instance.sold:
+        if self.instance._state.adding:
+            return quota
+        if quota < self.instance.sold:
             raise forms.ValidationError(
                 _("%(sold)d seats are already taken: the quota cannot be lower."), params={"sold": self.instance.sold}
             )
+        if quota < self.instance.quota:
+            # Lowering the quota races the seats being sold: lock the row (the admin's
+            # request transaction holds it until the save) and check what is sold now.
+            sold = Ticket.objects.select_for_update().values_list("sold", flat=True).get(pk=self.instance.pk)
+            if quota < sold:
+                raise forms.ValidationError(
+                    _("%(sold)d seats are already taken: the quota cannot be lower."), params={"sold": sold}
+                )
         return quota
 
     def clean(self):

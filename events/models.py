@@ -84,6 +84,15 @@ class Ticket(TimestampedModel):
     def __str__(self):
         return f"{self.event} — {self.name}"
 
+    def save(self, *args, **kwargs):
+        # `sold` moves only by the reservation service's conditional UPDATEs: saving
+        # a ticket type loaded earlier must never write back a stale count.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "sold"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def seats_left(self) -> int:
         return max(self.quota - self.sold, 0)

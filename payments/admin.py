@@ -13,9 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import services as registration_services
 from registrations.models import Registration
-from registrations.services import RegistrationError
 
 from . import services
 from .models import Payment, WebhookEvent
@@ -166,34 +164,18 @@ def _report_refunds(model_admin, request, outcomes: dict) -> None:
                 "Payments › needs refund.") % {"order": payment.order_id}, messages.WARNING)
 
 
-@admin.action(description=_("Cancel and refund selected registrations"))
-def cancel_and_refund(model_admin, request, queryset):
-    """Cancel registrations (paid ones included), release their seats, and refund what was paid."""
-    for registration in queryset:
-        try:
-            registration_services.cancel(registration=registration, reason=Registration.CancelReason.STAFF)
-        except RegistrationError as exc:
-            model_admin.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
-            continue
-        # The cancel signal has run the refunds (payments.services.on_registration_cancelled); report them.
-        refunds = registration.payments.filter(status__in=(Status.REFUNDED, Status.NEEDS_REFUND))
-        _report_refunds(model_admin, request, {
-            p: "refunded" if p.status == Status.REFUNDED else "manual" for p in refunds
-        })
-        model_admin.message_user(request, _("%(registration)s cancelled; its seat is released.") % {
-            "registration": registration}, messages.SUCCESS)
-
-
 def attach_to_registration_admin() -> bool:
-    """Add the payments inline and the cancel-and-refund action to the registration page, once."""
+    """Add the payments inline to the registration page, once.
+
+    Staff cancel a paid registration with the registration admin's own cancel
+    action; the cancel signal refunds it (payments.services.on_registration_cancelled).
+    """
     try:
         from registrations.admin import RegistrationAdmin
     except ImportError:
         return False
     if PaymentInline not in RegistrationAdmin.inlines:
         RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, PaymentInline]
-    if cancel_and_refund not in (RegistrationAdmin.actions or []):
-        RegistrationAdmin.actions = [*(RegistrationAdmin.actions or []), cancel_and_refund]
     return True
 
 

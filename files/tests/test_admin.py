@@ -1,6 +1,5 @@
 """Django admin for files: list, filters, search, preview, zip download, delete."""
 
-import importlib.util
 import io
 import zipfile
 
@@ -185,13 +184,6 @@ def test_only_staff_get_an_events_zip(client, user):
     assert response["Location"].startswith("/admin/login/")
 
 
-needs_registration_admin = pytest.mark.skipif(
-    importlib.util.find_spec("registrations.admin") is None,
-    reason="registrations/admin.py (the admin issue) is not merged yet",
-)
-
-
-@needs_registration_admin
 def test_the_registration_page_lists_its_files_with_a_staff_download_link(admin_client):
     registration = RegistrationFactory()
     file = FileFactory(user=registration.user, registration=registration, filename="Bukti Transfer.pdf")

@@ -1,0 +1,61 @@
+"""JWT pairs for the API: issue, rotate (the old refresh token is blacklisted), revoke.
+
+Rotation locks the refresh token's outstanding row, so two concurrent
+refreshes with one token yield one new pair and one refusal.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+
+def _refused() -> AuthenticationFailed:
+    return AuthenticationFailed(_("The refresh token is not valid."), code="token_not_valid")
+
+
+def issue(*, user) -> dict:
+    """Return a new `{access, refresh}` pair for `user`."""
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def _parse(raw: str) -> RefreshToken:
+    try:
+        return RefreshToken(raw)
+    except TokenError:
+        raise _refused() from None
+
+
+def _revoke(token: RefreshToken) -> bool:
+    """Blacklist `token`; return False when it already was (a replay)."""
+    with transaction.atomic():
+        outstanding = (
+            OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=token[api_settings.JTI_CLAIM]).first()
+        )
+        if outstanding is None:
+            token.blacklist()
+            return True
+        _, created = BlacklistedToken.objects.get_or_create(token=outstanding)
+        return created
+
+
+def rotate(*, raw: str) -> dict:
+    """Exchange a refresh token for a new pair, blacklisting it; refuse a used, expired or forged one."""
+    token = _parse(raw)
+    user = get_user_model().objects.filter(pk=token.get(api_settings.USER_ID_CLAIM)).first()
+    if user is None or not user.is_active:
+        raise AuthenticationFailed(_("No active account found for the given token."), code="no_active_account")
+    if not _revoke(token):
+        raise _refused()
+    return issue(user=user)
+
+
+def revoke(*, raw: str) -> None:
+    """Blacklist a refresh token (logout); refuse an expired, forged or already revoked one."""
+    if not _revoke(_parse(raw)):
+        raise _refused()

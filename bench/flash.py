@@ -1,0 +1,109 @@
+"""Flash sale: 1,000 buyers race for 100 seats through POST /api/v1/registrations/.
+
+    DATABASE_URL=postgresql://…/eventhub .venv/bin/python bench/flash.py [--url http://127.0.0.1:8000]
+
+Untimed set-up: one event with one ticket type (quota 100), 1,000 users and
+their access tokens. Timed: every buyer posts once, 50 at a time. Printed:
+requests/s, latency percentiles of sales (201) and refusals (409 sold_out),
+and oversold as counted in the database (must be 0). Without --url it starts
+gunicorn itself on port 8131 (production settings; see bench/harness.py).
+Target (2-core machine, load generator included): ≥ 280 requests/s, p99 ≤ 480 ms.
+"""
+
+import argparse
+import asyncio
+import collections
+import datetime
+import sys
+from decimal import Decimal
+
+import harness
+
+BUYERS, QUOTA, CONCURRENCY = 1000, 100, 50
+DOMAIN = "flash.bench.eventhub.local"
+
+
+def prepare():
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.models import User
+    from events.models import Event, Ticket
+
+    cleanup()
+    event = Event.objects.create(
+        title="Flash sale bench", slug="flash-sale-bench", event_date=timezone.now() + datetime.timedelta(days=7)
+    )
+    ticket = Ticket.objects.create(event=event, name="Early bird", price=Decimal("150000"), quota=QUOTA)
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [User(email=f"buyer{n}@{DOMAIN}", full_name=f"Buyer {n}", password=unusable) for n in range(BUYERS)]
+    )
+    tokens = [str(AccessToken.for_user(user)) for user in users]
+    return ticket, tokens
+
+
+def cleanup():
+    from accounts.models import User
+    from events.models import Event
+    from registrations.models import Registration
+
+    Registration.objects.filter(user__email__endswith=f"@{DOMAIN}").delete()
+    Event.objects.filter(slug="flash-sale-bench").delete()
+    User.objects.filter(email__endswith=f"@{DOMAIN}").delete()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", help="a running server; default: start gunicorn")
+    parser.add_argument("--port", type=int, default=8131)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    harness.setup_django()
+    from events.models import Ticket
+    from registrations.models import Registration
+
+    ticket, tokens = prepare()
+    server = harness.start_server(url=args.url, port=args.port, workers=args.workers, threads=args.threads)
+    try:
+        requests = [
+            ("POST", "/api/v1/registrations/", {"ticket": str(ticket.pk)}, {"Authorization": f"Bearer {token}"})
+            for token in tokens
+        ]
+        cpu = server.cpu_seconds()
+        answers, seconds = asyncio.run(harness.run_load(server.url, requests, concurrency=CONCURRENCY))
+        cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(answers)
+        rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+
+    codes = collections.Counter(
+        (a.status, (a.body or {}).get("code") or (a.body or {}).get("status")) for a in answers
+    )
+    sales = [a.seconds for a in answers if a.status == 201]
+    refusals = [a.seconds for a in answers if a.status == 409]
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    held = Registration.objects.filter(ticket=ticket, status__in=Registration.ACTIVE_STATUSES).count()
+    oversold = max(held - ticket.quota, 0)
+    rate = len(answers) / seconds
+
+    print(f"flash sale: {len(answers)} buyers, {CONCURRENCY} concurrent, quota {QUOTA}, server {server.url}")
+    print(f"  throughput  {rate:.0f} requests/s ({seconds:.2f} s)")
+    print(f"  sales       {len(sales):4d}  {harness.percentiles(sales)}")
+    print(f"  refusals    {len(refusals):4d}  {harness.percentiles(refusals)}")
+    print(f"  answers     {dict(sorted(codes.items(), key=str))}")
+    print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
+    if rss:
+        print(f"  server      {cpu_ms:.1f} ms CPU a request (gunicorn workers); RSS {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+    everything = [a.seconds for a in answers]
+    ok = oversold == 0 and ticket.sold == held == QUOTA and len(sales) == QUOTA and len(refusals) == BUYERS - QUOTA
+    verdict = ok and rate >= 280 and harness.p99(everything) <= 480
+    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 280 req/s, p99 ≤ 480 ms, 100 sold, 0 oversold)")
+    cleanup()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""What the benchmarks share: Django set-up, a gunicorn server under test, an HTTP load generator, figures.
+
+The load generator is asyncio with raw HTTP/1.1 over keep-alive connections,
+so it costs the 2-core machine as little CPU as possible. The server is
+gunicorn on PostgreSQL configured like production (DEBUG off, database task
+queue, connection pool).
+"""
+
+import asyncio
+import dataclasses
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# One QR key for the bench process (which signs the codes) and the server (which verifies them).
+SERVER_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + secrets.token_urlsafe(40)),
+    "QR_SIGNING_KEYS": os.environ.get("QR_SIGNING_KEYS", "bench-qr-key-" + secrets.token_urlsafe(32)),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # The rest of what production settings require; plain HTTP straight to gunicorn.
+    "CSRF_TRUSTED_ORIGINS": "http://127.0.0.1",
+    "SITE_URL": "http://127.0.0.1",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+    "SECURE_SSL_REDIRECT": "false",
+    "TASKS_BACKEND": "database",
+    "LOG_LEVEL": "WARNING",
+    # gunicorn reads ./gunicorn.conf.py: no access log line per request here.
+    "GUNICORN_ACCESS_LOG": "",
+    "AUTH_THROTTLE_RATE": "1000000/minute",
+}
+
+
+def setup_django() -> None:
+    for key, value in SERVER_ENV.items():
+        os.environ.setdefault(key, value)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventhub.settings")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a migrated PostgreSQL database (the benchmarks measure the production setup).")
+    import django
+
+    django.setup()
+
+
+@dataclasses.dataclass
+class Server:
+    url: str
+    process: subprocess.Popen | None = None
+
+    def worker_rss_mb(self) -> list[float]:
+        """Return the resident memory of each gunicorn worker, in MB."""
+        if self.process is None:
+            return []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sizes
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time (user + system) the gunicorn workers have used so far."""
+        if self.process is None:
+            return 0.0
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def start_server(*, url: str | None, port: int, workers: int, threads: int) -> Server:
+    """Use the server at `url`, or start gunicorn on `port` and wait until it answers."""
+    if url:
+        return Server(url=url.rstrip("/"))
+    command = [
+        sys.executable, "-m", "gunicorn", "eventhub.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--worker-class", "gthread" if threads > 1 else "sync",
+        "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048",
+    ]
+    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in SERVER_ENV.items()}}
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                sys.exit("gunicorn did not start.")
+            time.sleep(0.2)
+    server = Server(url=f"http://127.0.0.1:{port}", process=process)
+    # Warm every worker up (imports, pool connections) before measuring.
+    asyncio.run(run_load(server.url, [("GET", "/api/v1/events/", None, {})] * (workers * threads * 4), concurrency=workers * threads))
+    return server
+
+
+@dataclasses.dataclass
+class Answer:
+    status: int
+    seconds: float
+    body: dict | None
+
+
+class _Connection:
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive"]
+            head += [f"{k}: {v}" for k, v in headers.items()]
+            if body is not None:
+                head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+            try:
+                self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + (body or b""))
+                await self.writer.drain()
+                status_line = await self.reader.readuntil(b"\r\n")
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            status = int(status_line.split()[1])
+            length, close = 0, False
+            while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                elif name.lower() == "connection" and value.strip().lower() == "close":
+                    close = True
+            payload = await self.reader.readexactly(length) if length else b""
+            if close:
+                self.close()
+            return status, payload
+        raise RuntimeError("unreachable")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def run_load(base_url: str, requests: list[tuple], *, concurrency: int) -> tuple[list[Answer], float]:
+    """Send (method, path, json_body, headers) requests over `concurrency` connections; return answers and seconds."""
+    parts = urlsplit(base_url)
+    queue: asyncio.Queue = asyncio.Queue()
+    for index, item in enumerate(requests):
+        queue.put_nowait((index, item))
+    answers: list[Answer | None] = [None] * len(requests)
+
+    async def client():
+        connection = _Connection(parts.hostname, parts.port or 80)
+        try:
+            while True:
+                try:
+                    index, (method, path, body, headers) = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                raw = json.dumps(body).encode() if body is not None else None
+                started = time.perf_counter()
+                status, payload = await connection.request(method, path, raw, headers)
+                elapsed = time.perf_counter() - started
+                try:
+                    parsed = json.loads(payload) if payload else None
+                except ValueError:
+                    parsed = None
+                answers[index] = Answer(status, elapsed, parsed)
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return answers, time.perf_counter() - started
+
+
+def percentiles(seconds: list[float]) -> str:
+    if not seconds:
+        return "n/a"
+    ms = sorted(s * 1000 for s in seconds)
+    if len(ms) == 1:
+        return f"p50 {ms[0]:.1f} ms"
+    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    return f"p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms, p99 {cuts[98]:.1f} ms (max {ms[-1]:.1f})"
+
+
+def p99(seconds: list[float]) -> float:
+    if len(seconds) < 2:
+        return seconds[0] * 1000 if seconds else 0.0
+    return statistics.quantiles([s * 1000 for s in seconds], n=100, method="inclusive")[98]
