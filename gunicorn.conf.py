@@ -2,7 +2,7 @@
 
 Each value can be changed from the environment without rebuilding the image:
 GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,
-GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_LOG_LEVEL. Every process
+GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_LOG_LEVEL, GUNICORN_ACCESS_LOG. Every process
 keeps its own database pool, so DB_POOL_MAX_SIZE should be at least
 GUNICORN_THREADS, and GUNICORN_WORKERS × DB_POOL_MAX_SIZE (plus the worker and
 scheduler) must stay under PostgreSQL's max_connections (100 by default).
@@ -52,7 +52,9 @@ control_socket_disable = True
 
 # Logs go to stdout/stderr for `docker compose logs`; Django's own records are
 # JSON lines (settings LOGGING), and so is every access log line.
-accesslog = "-"
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off, e.g. where nginx's
+# own JSON access log is enough.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
 

@@ -39,6 +39,10 @@ def test_it_takes_its_sizes_and_timeouts_from_the_environment():
     assert config["bind"] == "['127.0.0.1:9000']"
 
 
+def test_its_access_log_can_be_turned_off():
+    assert _resolved(GUNICORN_ACCESS_LOG="")["accesslog"] == "None"
+
+
 def test_it_logs_to_stdout_and_stderr_and_keeps_connections_longer_than_nginx():
     config = _resolved()
 
