@@ -16,6 +16,7 @@ nginx's routing and caching of /app/.
 import dataclasses
 import datetime
 import getpass
+import http.client
 import json
 import os
 import re
@@ -23,10 +24,12 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -545,6 +548,35 @@ def test_django_sees_the_client_address_and_scheme_nginx_forwards(stack):
     assert entry["forwarded_for"] == "127.0.0.1"  # nginx overwrote the client's claim
     assert entry["status"] == 200
     assert entry["request_id"] and entry["duration_ms"] >= 0
+
+
+def _login_from(stack, source: str, *, email: str, forwarded_for: str | None = None) -> int:
+    """POST a wrong login from the loopback address `source`; return the status."""
+    https = urlsplit(stack.https)
+    context = ssl.create_default_context(cafile=str(stack.ca))
+    connection = http.client.HTTPSConnection(https.hostname, https.port, context=context, source_address=(source, 0))
+    headers = {"Content-Type": "application/json"}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    try:
+        connection.request("POST", "/api/v1/auth/login/", json.dumps({"email": email, "password": "wrong"}), headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_login_throttling_counts_each_client_address_not_nginx(stack):
+    limit = int(stack.env["AUTH_THROTTLE_RATE"].split("/")[0])
+
+    answers = [_login_from(stack, "127.0.0.1", email=f"guess{n}@example.com") for n in range(limit)]
+    blocked = _login_from(stack, "127.0.0.1", email="another@example.com")
+    spoofed = _login_from(stack, "127.0.0.1", email="spoof@example.com", forwarded_for="198.51.100.7")
+    other_client = _login_from(stack, "127.0.0.2", email="someone@example.com")
+
+    assert 429 not in answers
+    assert blocked == 429
+    assert spoofed == 429  # nginx overwrote the claimed address
+    assert other_client == 401  # another client is not held back by the first one's guesses
 
 
 def test_gunicorn_and_django_log_json_lines_to_stdout(stack):
