@@ -1,7 +1,5 @@
 """The registration emails: received (with the payment link), ticket (QR inline and attached), cancelled."""
 
-from email.message import MIMEPart
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -10,6 +8,22 @@ from django.utils import translation
 from . import hooks, qr
 from .models import Registration
 
+class TicketEmail(EmailMultiAlternatives):
+    """An email whose HTML shows images inline: each sits beside the HTML in multipart/related."""
+
+    def __init__(self, *args, related_images: dict[str, bytes] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related_images = related_images or {}
+
+    def _add_bodies(self, msg):
+        msg = super()._add_bodies(msg)
+        if self.related_images:
+            html = next(part for part in msg.walk() if part.get_content_type() == "text/html")
+            for cid, png in self.related_images.items():
+                html.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline", filename=f"{cid}.png")
+        return msg
+
+
 TEMPLATES = {
     "received": "emails/registrations/received",
     "ticket": "emails/registrations/ticket",
@@ -17,7 +31,7 @@ TEMPLATES = {
 }
 
 
-def build(*, registration: Registration, kind: str) -> EmailMultiAlternatives:
+def build(*, registration: Registration, kind: str) -> TicketEmail:
     """Return the email of `kind` for a registration, rendered in the site's language."""
     base = TEMPLATES[kind]
     with translation.override(settings.LANGUAGE_CODE):
@@ -34,14 +48,13 @@ def build(*, registration: Registration, kind: str) -> EmailMultiAlternatives:
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         text = render_to_string(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [registration.user.email])
+    png = qr.render_png(registration.qr_code, box_size=8) if kind == "ticket" else None
+    message = TicketEmail(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [registration.user.email],
+        related_images={"ticket-qr": png} if png else None,
+    )
     message.attach_alternative(html, "text/html")
-    if kind == "ticket":
-        png = qr.render_png(registration.qr_code, box_size=8)
-        inline = MIMEPart()
-        inline.set_content(png, maintype="image", subtype="png", disposition="inline", filename="ticket-qr.png",
-                           cid="<ticket-qr>")
-        message.attach(inline)
+    if png:
         message.attach(f"tiket-{registration.event.slug}.png", png, "image/png")
     return message
 

@@ -57,6 +57,9 @@ def test_reserve_free_ticket_is_paid_at_once_and_emails_the_ticket(user, django_
         if part.get_content_type() == "image/png"
     }
     assert images["inline"]["Content-ID"] == "<ticket-qr>"
+    # Inline beside the HTML (multipart/related), so every client resolves the cid.
+    related = next(p for p in message.message().walk() if p.get_content_type() == "multipart/related")
+    assert [p.get_content_type() for p in related.iter_parts()] == ["text/html", "image/png"]
     assert images["inline"].get_payload(decode=True) == png
     assert images["attachment"].get_filename() == f"tiket-{ticket.event.slug}.png"
     assert images["attachment"].get_payload(decode=True) == png
