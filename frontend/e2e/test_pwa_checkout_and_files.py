@@ -1,0 +1,84 @@
+"""Paying from the PWA on the gateway simulator, and attendee files (issue 6, Build 3)."""
+
+import re
+
+import pytest
+from harness import app_url, login
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def gateway(base_url, settings):
+    """The payment simulator on the live server, as the gateways' SDKs reach it in development."""
+    settings.SITE_URL = base_url
+    settings.PAYMENT_SIMULATOR = True
+    settings.MIDTRANS_SNAP_BASE_URL = settings.MIDTRANS_CORE_BASE_URL = settings.XENDIT_API_HOST = ""
+    return base_url
+
+
+def test_an_attendee_pays_with_midtrans_from_the_pwa_and_gets_the_qr(page, gateway, attendee, concert):
+    from registrations.models import Registration
+
+    login(page, gateway, attendee.email, next_path="/events/konser-senja")
+    page.get_by_test_id("register").click()
+    page.wait_for_url("**/app/checkout?registration=*")
+    registration = Registration.objects.get(user=attendee)
+    assert registration.status == Registration.Status.PENDING
+
+    page.get_by_test_id("provider-midtrans").check()
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(re.compile(r"/simulator/midtrans/"))
+    page.get_by_label("QRIS").check()
+    page.get_by_role("button", name="Pay", exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+    # Back in the app, the pending page follows the registration until it is paid.
+    page.goto(app_url(gateway, f"payment/pending?registration={registration.pk}"))
+    page.wait_for_url("**/app/payment/success?registration=*", timeout=30000)
+    page.wait_for_selector('[data-testid="qr-display"] svg path')
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PAID
+    assert page.locator(".qr-code-text").inner_text() == registration.qr_code
+
+
+def test_an_attendee_uploads_a_file_and_staff_find_it_by_event(browser, base_url, attendee, staff, free_event, tmp_path):
+    from files.models import File
+    from files.tests import samples
+    from registrations import services
+
+    registration = services.reserve(ticket=free_event.tickets.get(), user=attendee)
+    document = tmp_path / "surat-tugas.pdf"
+    document.write_bytes(samples.pdf())
+    disguised = tmp_path / "foto.png"
+    disguised.write_bytes(b"MZ\x90\x00 not an image at all")
+
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    login(page, base_url, attendee.email)
+    page.goto(app_url(base_url, "dashboard/files"))
+    page.get_by_test_id("file-input").set_input_files(str(document))
+    page.locator('[data-testid="file-upload"] select').select_option(str(registration.pk))
+    page.get_by_test_id("upload-submit").click()
+    page.wait_for_selector('[data-testid="file-row"]:has-text("surat-tugas.pdf")')
+    stored = File.objects.get(user=attendee)
+    assert (stored.filename, stored.filetype, stored.registration_id) == ("surat-tugas.pdf", "application/pdf", registration.pk)
+
+    # The browser calls it a PNG; the server reads the content and refuses it.
+    page.get_by_test_id("file-input").set_input_files(str(disguised))
+    page.get_by_test_id("upload-submit").click()
+    page.wait_for_selector('[data-testid="upload-error"]')
+    assert File.objects.filter(user=attendee).count() == 1
+    context.close()
+
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    login(page, base_url, staff.email)
+    page.goto(app_url(base_url, "admin/files"))
+    page.get_by_test_id("files-event").select_option(str(free_event.pk))
+    page.wait_for_selector('[data-testid="file-row"]:has-text("surat-tugas.pdf")')
+    with page.expect_download() as download:
+        page.get_by_test_id("file-download").click()
+    assert download.value.suggested_filename == "surat-tugas.pdf"
+    assert open(download.value.path(), "rb").read() == samples.pdf()
+    context.close()
