@@ -29,8 +29,15 @@ SERVER_ENV = {
     "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + secrets.token_urlsafe(40)),
     "QR_SIGNING_KEYS": os.environ.get("QR_SIGNING_KEYS", "bench-qr-key-" + secrets.token_urlsafe(32)),
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # The rest of what production settings require; plain HTTP straight to gunicorn.
+    "CSRF_TRUSTED_ORIGINS": "http://127.0.0.1",
+    "SITE_URL": "http://127.0.0.1",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+    "SECURE_SSL_REDIRECT": "false",
     "TASKS_BACKEND": "database",
     "LOG_LEVEL": "WARNING",
+    # gunicorn reads ./gunicorn.conf.py: no access log line per request here.
+    "GUNICORN_ACCESS_LOG": "",
     "AUTH_THROTTLE_RATE": "1000000/minute",
 }
 

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before host validation and the HTTPS redirect (eventhub/health.py).
+    "eventhub.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -376,22 +378,59 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    # TLS ends at nginx, which redirects http to https and sets X-Forwarded-Proto.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+
+# Values that have a development default above but must be real in production.
+for _name in ("ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SITE_URL", "DATABASE_URL"):
+    _require_in_production(_name)
+if not DEBUG and not {"EMAIL_URL", "EMAIL_BACKEND"} & env.ENVIRON.keys():
+    raise ImproperlyConfigured("EMAIL_URL or EMAIL_BACKEND must be set when DEBUG is off.")
+if not QR_SIGNING_KEYS:
+    raise ImproperlyConfigured("QR_SIGNING_KEYS must hold at least one key.")
+
+# Behind nginx (nginx/eventhub.conf.template), which terminates TLS and
+# overwrites X-Forwarded-Proto on every request, Django may believe that header.
+# Never turn this on where a client can reach Django without such a proxy.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TRUST_X_FORWARDED_PROTO", default=False) else None
+)
+# nginx passes the client's Host itself; X-Forwarded-Host is only for a further
+# proxy in front of nginx that rewrites Host (and must then overwrite the header).
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health checks speak plain HTTP to the container; HealthCheckMiddleware answers
+# them before SecurityMiddleware, and this keeps the path exempt if it moves.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# The cache holds the API's throttle counters: one shared by every process in
+# production (dbcache://eventhub_cache; the migrate step creates the table),
+# else each gunicorn worker would count on its own.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Behind PgBouncer in transaction pooling mode (DB_POOL=false), named cursors
+# cannot outlive a transaction: Django must not use them.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
 
 
 # --- Logging ----------------------------------------------------------------
 
+# One JSON object per line on stdout in production (for `docker compose logs`
+# and any log collector); readable lines in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "eventhub.log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

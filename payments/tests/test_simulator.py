@@ -58,7 +58,8 @@ def test_xendit_refuses_a_wrong_api_key(site):
 def _django(env: dict, code: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PAYMENT_SIMULATOR")}
     base |= {"DJANGO_SETTINGS_MODULE": "eventhub.settings", "SECRET_KEY": "x" * 50, "QR_SIGNING_KEYS": "k" * 40,
-             "ALLOWED_HOSTS": "testserver"} | env
+             "ALLOWED_HOSTS": "testserver", "CSRF_TRUSTED_ORIGINS": "https://testserver",
+             "SITE_URL": "https://testserver", "EMAIL_URL": "smtp://localhost:25"} | env
     return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=base,
                           capture_output=True, text=True, timeout=60, cwd=django_settings.BASE_DIR)
 

@@ -1,0 +1,88 @@
+"""gunicorn settings for the EventHub API container, sized for a 2–4 vCPU machine.
+
+Each value can be changed from the environment without rebuilding the image:
+GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,
+GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_LOG_LEVEL, GUNICORN_ACCESS_LOG. Every process
+keeps its own database pool, so DB_POOL_MAX_SIZE should be at least
+GUNICORN_THREADS, and GUNICORN_WORKERS × DB_POOL_MAX_SIZE (plus the worker and
+scheduler) must stay under PostgreSQL's max_connections (100 by default).
+"""
+
+import datetime
+import json
+import os
+
+from gunicorn.glogging import Logger
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _cpus() -> int:
+    # The CPUs this process may run on (a container's cpuset), not the host's.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+wsgi_app = "eventhub.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND") or "0.0.0.0:8000"
+
+# Threads let one process wait on PostgreSQL and payment gateways for several
+# requests at once; processes use the cores.
+# Two per vCPU (4 on 2 vCPU, 8 on 4 vCPU), four threads each.
+worker_class = "gthread"
+workers = _int("GUNICORN_WORKERS", min(2 * _cpus(), 8))
+threads = _int("GUNICORN_THREADS", 4)
+
+# A request taking longer than this is killed; gateways and the database are
+# called with shorter timeouts of their own.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Longer than nginx's upstream keepalive_timeout (15 s), so nginx never reuses
+# a connection gunicorn has just closed (a stray 502).
+keepalive = _int("GUNICORN_KEEPALIVE", 20)
+# Recycle workers now and then, jittered so they do not all restart at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# Worker heartbeats on tmpfs: an overlay filesystem can stall them.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The control socket would default to $HOME/.gunicorn/, which a read-only
+# container (or two instances under one user) cannot share; not needed here.
+control_socket_disable = True
+
+# Logs go to stdout/stderr for `docker compose logs`; Django's own records are
+# JSON lines (settings LOGGING), and so is every access log line.
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off, e.g. where nginx's
+# own JSON access log is enough.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
+
+
+class JsonAccessLogger(Logger):
+    """Write each access log line as one JSON object, like Django's log records."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        entry = {
+            "time": datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds"),
+            "logger": "gunicorn.access",
+            "remote_addr": atoms["h"],
+            # nginx overwrites X-Forwarded-For with the client's address.
+            "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR", ""),
+            "method": atoms["m"],
+            "path": atoms["U"],
+            "query": atoms["q"],
+            "status": int(atoms["s"]) if str(atoms["s"]).isdigit() else atoms["s"],
+            "bytes": atoms["B"],
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "referer": atoms["f"],
+            "user_agent": atoms["a"],
+            "request_id": environ.get("HTTP_X_REQUEST_ID", ""),
+        }
+        self.access_log.info(json.dumps(entry, ensure_ascii=False))
+
+
+logger_class = JsonAccessLogger
