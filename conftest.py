@@ -98,3 +98,45 @@ def staff_client(en_client, staff):
     """`en_client` logged in as an admin."""
     en_client.force_login(staff)
     return en_client
+
+
+def _race(calls):
+    """Run each callable in its own thread, all released at once; return their results in order.
+
+    A refused domain change (DomainError) comes back as its code; any other
+    exception fails the test. Each thread closes its database connection, so
+    every caller races on a connection of its own.
+    """
+    import threading
+
+    from django.db import connection
+
+    from eventhub.base import DomainError
+
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except DomainError as exc:
+            results[index] = exc.code
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    return results
+
+
+@pytest.fixture
+def race():
+    """The race runner: `race([callable, …])` runs them in threads released together (see `_race`)."""
+    return _race

@@ -8,12 +8,14 @@ tickets, then 200 forged codes. Printed per phase: scans/s, p50/p95/p99 and the
 count of each result code; then every verdict checked (ok / already_checked_in
 / invalid), one Checkin row per ticket in the database, and each gunicorn
 worker's resident memory. Without --url it starts gunicorn itself on port
-8132 (production settings; see bench/harness.py).
+8132, in a new database beside DATABASE_URL's that it migrates and drops
+afterwards (production settings; see bench/harness.py).
 Target (2-core machine, load generator included): ≥ 190 first scans/s with
 p99 ≤ 60 ms, re-scans ≥ 270/s, every verdict right, each worker < 150 MB RSS.
 """
 
 import argparse
+import contextlib
 import asyncio
 import collections
 import datetime
@@ -103,7 +105,17 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    # Against a running server, measure in its database; else in a new one, dropped at the end.
+    with contextlib.nullcontext() if args.url else harness.own_database():
+        return run(args)
+
+
+def run(args) -> int:
     harness.setup_django()
+    if not args.url:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     from checkins.models import Checkin
 
     event, codes, token = prepare()

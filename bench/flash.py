@@ -6,11 +6,13 @@ Untimed set-up: one event with one ticket type (quota 100), 1,000 users and
 their access tokens. Timed: every buyer posts once, 50 at a time. Printed:
 requests/s, latency percentiles of sales (201) and refusals (409 sold_out),
 and oversold as counted in the database (must be 0). Without --url it starts
-gunicorn itself on port 8131 (production settings; see bench/harness.py).
+gunicorn itself on port 8131, in a new database beside DATABASE_URL's that it
+migrates and drops afterwards (production settings; see bench/harness.py).
 Target (2-core machine, load generator included): ≥ 280 requests/s, p99 ≤ 480 ms.
 """
 
 import argparse
+import contextlib
 import asyncio
 import collections
 import datetime
@@ -61,7 +63,17 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    # Against a running server, measure in its database; else in a new one, dropped at the end.
+    with contextlib.nullcontext() if args.url else harness.own_database():
+        return run(args)
+
+
+def run(args) -> int:
     harness.setup_django()
+    if not args.url:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     from events.models import Ticket
     from registrations.models import Registration
 

@@ -7,13 +7,14 @@ queue, connection pool).
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import json
+import math
 import os
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -40,6 +41,38 @@ SERVER_ENV = {
     "GUNICORN_ACCESS_LOG": "",
     "AUTH_THROTTLE_RATE": "1000000/minute",
 }
+
+
+def throwaway_database(url: str) -> tuple[str, str]:
+    """Return (maintenance URL, URL of a new database name) beside a PostgreSQL URL; refuse anything else."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise SystemExit(
+            f"The benchmarks measure PostgreSQL; DATABASE_URL is {parts.scheme or 'unset'}:. "
+            "Set DATABASE_URL=postgresql://… (SQLite serialises writers and would say nothing about production)."
+        )
+    name = f"{(parts.path.lstrip('/') or 'eventhub')}_bench_{os.getpid()}_{secrets.token_hex(2)}"
+    return parts._replace(path="/postgres").geturl(), parts._replace(path=f"/{name}").geturl()
+
+
+def admin_sql(maintenance_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextlib.contextmanager
+def own_database():
+    """Point DATABASE_URL at a new database beside its own for the duration; drop it at the end."""
+    maintenance_url, bench_url = throwaway_database(os.environ.get("DATABASE_URL", ""))
+    name = urlsplit(bench_url).path.lstrip("/")
+    admin_sql(maintenance_url, f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = bench_url
+    try:
+        yield bench_url
+    finally:
+        admin_sql(maintenance_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup_django() -> None:
@@ -196,17 +229,20 @@ async def run_load(base_url: str, requests: list[tuple], *, concurrency: int) ->
     return answers, time.perf_counter() - started
 
 
+def percentile(values: list[float], p: float) -> float:
+    """Return the nearest-rank percentile `p` (0-100) of `values`."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
+
+
 def percentiles(seconds: list[float]) -> str:
+    """Return `p50 …, p95 …, p99 … (max …)` in milliseconds for durations in seconds."""
     if not seconds:
         return "n/a"
-    ms = sorted(s * 1000 for s in seconds)
-    if len(ms) == 1:
-        return f"p50 {ms[0]:.1f} ms"
-    cuts = statistics.quantiles(ms, n=100, method="inclusive")
-    return f"p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms, p99 {cuts[98]:.1f} ms (max {ms[-1]:.1f})"
+    p50, p95, p99_ = (percentile(seconds, p) * 1000 for p in (50, 95, 99))
+    return f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99_:.1f} ms (max {max(seconds) * 1000:.1f})"
 
 
 def p99(seconds: list[float]) -> float:
-    if len(seconds) < 2:
-        return seconds[0] * 1000 if seconds else 0.0
-    return statistics.quantiles([s * 1000 for s in seconds], n=100, method="inclusive")[98]
+    """Return the 99th percentile of durations in seconds, in milliseconds."""
+    return percentile(seconds, 99) * 1000 if seconds else 0.0

@@ -29,6 +29,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
+try:
+    from bench import harness
+except ImportError:  # run as a script: bench/ is on sys.path
+    import harness
+
 CASES = {
     "flash": {"buyers": 1000, "concurrency": 50, "quota": 100},
     "sustained": {"buyers": 2000, "concurrency": 20, "quota": 100_000},
@@ -217,16 +222,10 @@ def race_in_processes(*, ticket_id, user_ids: list, concurrency: int, processes:
 # --- Report ----------------------------------------------------------------
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Return the nearest-rank percentile `p` (0-100) of `values`."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
-
-
 def latency_line(label: str, values: list[float]) -> str:
     if not values:
         return f"  {label:<10} (none)"
-    p50, p95, p99 = (percentile(values, p) * 1000 for p in (50, 95, 99))
+    p50, p95, p99 = (harness.percentile(values, p) * 1000 for p in (50, 95, 99))
     return f"  {label:<10} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms   max {max(values) * 1000:7.1f} ms"
 
 
@@ -243,7 +242,7 @@ def report(run: Run, seats: dict, *, title: str, out=sys.stdout) -> dict:
         "attempts": len(run.attempts), "seconds": elapsed, "attempts_per_s": len(run.attempts) / elapsed,
         "reservations_per_s": len(ok) / elapsed, "successes": len(ok), "sold_out": len(sold_out),
         "other": others, "oversold": seats["oversold"],
-        "success_p99_ms": percentile(ok, 99) * 1000 if ok else None,
+        "success_p99_ms": harness.percentile(ok, 99) * 1000 if ok else None,
     }
     print(title, file=out)
     print(f"  attempts     {len(run.attempts):>7} in {elapsed:.2f} s = {figures['attempts_per_s']:8.1f} attempts/s",
@@ -287,28 +286,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def throwaway_database(url: str) -> tuple[str, str]:
-    """Return (admin connection info, URL of a new database name) for a PostgreSQL URL; refuse anything else."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit(
-            f"bench/reserve.py measures PostgreSQL; DATABASE_URL is {parts.scheme or 'unset'}:. "
-            "Set DATABASE_URL=postgresql://… (SQLite serialises writers and would say nothing about production)."
-        )
-    name = f"{(parts.path.lstrip('/') or 'eventhub')}_bench_{os.getpid()}_{secrets.token_hex(2)}"
-    return parts._replace(path="/postgres").geturl(), parts._replace(path=f"/{name}").geturl()
-
-
-def _admin_sql(maintenance_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    maintenance_url, bench_url = throwaway_database(os.environ.get("DATABASE_URL", ""))
+    maintenance_url, bench_url = harness.throwaway_database(os.environ.get("DATABASE_URL", ""))
     db_name = urllib.parse.urlsplit(bench_url).path.lstrip("/")
     threads = math.ceil(args.concurrency / args.processes) if args.processes else args.concurrency
 
@@ -317,7 +297,7 @@ def main(argv=None) -> int:
         DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE="eventhub.settings", LOG_LEVEL="WARNING",
         DB_POOL_MIN_SIZE="1", DB_POOL_MAX_SIZE=str(threads + 2),
     )
-    _admin_sql(maintenance_url, f'CREATE DATABASE "{db_name}"')
+    harness.admin_sql(maintenance_url, f'CREATE DATABASE "{db_name}"')
     try:
         import django
         from django.core.management import call_command
@@ -349,7 +329,7 @@ def main(argv=None) -> int:
         connection.close()
         connection.close_pool()
     finally:
-        _admin_sql(maintenance_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        harness.admin_sql(maintenance_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
     return 1 if figures["oversold"] or figures["other"] else 0
 
 

@@ -15,7 +15,6 @@ load of /app/admin/scan with the camera running), raw and gzipped.
 import argparse
 import gzip
 import logging
-import math
 import os
 import statistics
 import sys
@@ -38,6 +37,8 @@ from django.conf import settings  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 from harness import FakeCamera, app_url, launch_chromium, login, missing_tools, open_station  # noqa: E402
+
+from bench import harness as bench_harness  # noqa: E402
 
 # Runs in the page: restart the camera, wait for the first frame of the new stream,
 # then for the verdict naming the attendee; both times on the page's clock.
@@ -94,12 +95,6 @@ def run_scans(page, camera, tickets, *, expect_offline: bool) -> list[float]:
             raise SystemExit(f"unexpected verdict for {name}: {answer}")
         times.append(answer["ms"])
     return times
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Return the nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def cold_scripts(browser, base: str, staff, event) -> list[tuple[str, int, int]]:
@@ -181,7 +176,7 @@ def main() -> None:
     print(f"scanner: QR in the camera → verdict on screen, {args.scans} scans each ({elapsed:.0f} s in all)")
     for label, times in (("online ", online), ("offline", offline)):
         print(
-            f"  {label}  median {statistics.median(times):6.0f} ms   p95 {percentile(times, 0.95):6.0f} ms"
+            f"  {label}  median {statistics.median(times):6.0f} ms   p95 {bench_harness.percentile(times, 95):6.0f} ms"
             f"   min {min(times):5.0f} ms   max {max(times):5.0f} ms"
         )
     total_raw = sum(raw for _, raw, _ in scripts)

@@ -53,17 +53,23 @@ def sales_closed_reason(*, ticket: Ticket, now: datetime.datetime | None = None)
 
 
 def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Registration:
-    """Take a seat of `ticket` for `user`: a pending registration, or a paid one when the ticket is free."""
+    """Take a seat of `ticket` for `user`: a pending registration, or a paid one when the ticket is free.
+
+    Pass `ticket` as just read: when it already shows every seat taken, the
+    attempt to take one is skipped (a flash sale is mostly such refusals) and
+    only expired holds are looked for.
+    """
     now = now or timezone.now()
     reason = sales_closed_reason(ticket=ticket, now=now)
     if reason:
         raise RegistrationError(reason, code="sales_closed")
     if Registration.objects.filter(user=user, event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES).exists():
         raise RegistrationError(_("You already have a ticket for this event."), code="already_registered")
-    try:
-        return _register(ticket=ticket, user=user, now=now)
-    except _SoldOut:
-        pass
+    if ticket.sold < ticket.quota:
+        try:
+            return _register(ticket=ticket, user=user, now=now)
+        except _SoldOut:
+            pass
     # Holds that have run out still count against the quota until released:
     # release this ticket type's, then try once more.
     if not expire_stale(ticket=ticket, now=now):

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from bench import reserve
+from bench import harness, reserve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,13 +37,13 @@ def test_a_race_of_forty_buyers_for_ten_seats_sells_exactly_ten(settings):
 
 def test_it_reports_nearest_rank_percentiles():
     values = [n / 1000 for n in range(1, 101)]
-    assert [reserve.percentile(values, p) for p in (50, 95, 99, 100)] == [0.05, 0.095, 0.099, 0.1]
+    assert [harness.percentile(values, p) for p in (50, 95, 99, 100)] == [0.05, 0.095, 0.099, 0.1]
 
 
 def test_it_refuses_anything_but_postgresql():
     for url in ("sqlite:///var/db.sqlite3", ""):
-        with pytest.raises(SystemExit, match="measures PostgreSQL"):
-            reserve.throwaway_database(url)
+        with pytest.raises(SystemExit, match="measure PostgreSQL"):
+            harness.throwaway_database(url)
 
 
 @pytest.mark.django_db

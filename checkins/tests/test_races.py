@@ -1,7 +1,6 @@
 """Races at the door, with real threads, each on its own PostgreSQL connection."""
 
 import datetime
-import threading
 import uuid
 
 import pytest
@@ -16,30 +15,7 @@ from registrations.tests.factories import RegistrationFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def race(calls):
-    """Run each callable in its own thread, released together; return their results."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not [r for r in results if isinstance(r, Exception)], results
-    return results
-
-
-def test_one_ticket_scanned_at_ten_gates_at_once_is_admitted_once():
+def test_one_ticket_scanned_at_ten_gates_at_once_is_admitted_once(race):
     assert connection.vendor == "postgresql"
     registration = RegistrationFactory(paid=True)
     staff = AdminFactory.create_batch(10)
@@ -64,7 +40,7 @@ def test_one_ticket_scanned_at_ten_gates_at_once_is_admitted_once():
     assert winner.admission.checked_in_at == checkin.checked_in_at
 
 
-def test_the_same_offline_batch_uploaded_twice_at_once_admits_once():
+def test_the_same_offline_batch_uploaded_twice_at_once_admits_once(race):
     registration = RegistrationFactory(paid=True)
     staff = AdminFactory()
     scan = services.OfflineScanIn(
@@ -78,7 +54,7 @@ def test_the_same_offline_batch_uploaded_twice_at_once_admits_once():
     assert OfflineScan.objects.count() == 1
 
 
-def test_offline_uploads_and_live_scans_of_one_ticket_keep_one_earliest_admission():
+def test_offline_uploads_and_live_scans_of_one_ticket_keep_one_earliest_admission(race):
     registration = RegistrationFactory(paid=True)
     staff = AdminFactory()
     earliest = timezone.now() - datetime.timedelta(minutes=30)

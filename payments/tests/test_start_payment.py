@@ -1,9 +1,7 @@
 """payments.services.start_payment: a fresh order id per attempt, reuse of a live one, a gateway that is down."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from events.models import Ticket
 from payments import services
@@ -67,22 +65,8 @@ def test_a_gateway_that_is_down_leaves_the_seat_held_and_nothing_half_made(
     assert created and retry.status == Payment.Status.PENDING and retry.order_id != attempt.order_id
 
 
-def test_concurrent_clicks_make_one_attempt(site, registration):
-    barrier = threading.Barrier(5)
-    results = []
-
-    def click():
-        try:
-            barrier.wait()
-            results.append(services.start_payment(registration=registration, provider="midtrans")[0].pk)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+def test_concurrent_clicks_make_one_attempt(site, registration, race):
+    results = race([lambda: services.start_payment(registration=registration, provider="midtrans")[0].pk] * 5)
 
     assert len(results) == 5 and len(set(results)) == 1
     assert Payment.objects.count() == 1

@@ -1,7 +1,6 @@
 """Races with real threads, each on its own PostgreSQL connection."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -13,38 +12,12 @@ from events.models import Ticket
 from events.tests.factories import TicketFactory
 from registrations import services
 from registrations.models import Registration
-from registrations.services import RegistrationError
 from registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def race(calls):
-    """Run each callable in its own thread, released together; return their results or error codes."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except RegistrationError as exc:
-            results[index] = exc.code
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not [r for r in results if isinstance(r, Exception)], results
-    return results
-
-
-def test_fifty_buyers_race_for_the_last_ten_seats():
+def test_fifty_buyers_race_for_the_last_ten_seats(race):
     assert connection.vendor == "postgresql"
     ticket = TicketFactory(quota=100)
     for _ in range(90):
@@ -61,7 +34,7 @@ def test_fifty_buyers_race_for_the_last_ten_seats():
     call_command("check_seats")
 
 
-def test_one_buyer_clicking_ten_times_gets_one_registration():
+def test_one_buyer_clicking_ten_times_gets_one_registration(race):
     ticket = TicketFactory(quota=50)
     buyer = UserFactory()
     results = race([lambda: services.reserve(ticket=ticket, user=buyer) for _ in range(10)])
@@ -70,7 +43,7 @@ def test_one_buyer_clicking_ten_times_gets_one_registration():
     assert Ticket.objects.get(pk=ticket.pk).sold == 1
 
 
-def test_racing_cancel_and_expiry_release_the_seat_once():
+def test_racing_cancel_and_expiry_release_the_seat_once(race):
     ticket = TicketFactory(quota=5)
     registration = RegistrationFactory(ticket=ticket, expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert Ticket.objects.get(pk=ticket.pk).sold == 1
@@ -85,7 +58,7 @@ def test_racing_cancel_and_expiry_release_the_seat_once():
     call_command("check_seats")
 
 
-def test_racing_payment_and_expiry_keep_the_books_right():
+def test_racing_payment_and_expiry_keep_the_books_right(race):
     ticket = TicketFactory(quota=1)
     registration = RegistrationFactory(ticket=ticket, expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
