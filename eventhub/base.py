@@ -1,6 +1,7 @@
 """Base pieces shared by every app: the domain error and a timestamped model."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -33,8 +34,8 @@ def in_service_years(value) -> None:
 
 
 class TimestampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True

@@ -30,7 +30,7 @@ def test_an_attendee_pays_with_midtrans_from_the_pwa_and_gets_the_qr(page, gatew
     page.get_by_test_id("pay").click()
     page.wait_for_url(re.compile(r"/simulator/midtrans/"))
     page.get_by_label("QRIS").check()
-    page.get_by_role("button", name="Pay", exact=True).click()
+    page.get_by_role("button", name="Bayar", exact=True).click()
 
     # The gateway sends the buyer back to the app's pending page, which follows the registration until paid.
     page.wait_for_url(re.compile(rf"/app/payment/(pending|success)\?registration={registration.pk}"))

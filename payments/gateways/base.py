@@ -88,8 +88,8 @@ class Gateway:
         return list(settings.PAYMENT_METHODS.get(self.name, []))
 
     def method_labels(self) -> list[str]:
-        """Return the names of the offered methods, for the checkout page."""
-        return [self.METHOD_LABELS.get(code, code) for code in self.methods]
+        """Return the names of the offered methods, in the active language, for the checkout page."""
+        return [str(self.METHOD_LABELS.get(code, code)) for code in self.methods]
 
 
 def get_gateway(name: str) -> Gateway:

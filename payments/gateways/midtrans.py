@@ -11,6 +11,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from midtransclient.error_midtrans import JSONDecodeError as MidtransJSONDecodeError
 from midtransclient.error_midtrans import MidtransAPIError
 
@@ -42,7 +43,7 @@ METHOD_LABELS = {
     "other_qris": "QRIS", "gopay": "GoPay", "shopeepay": "ShopeePay", "dana": "DANA", "ovo": "OVO",
     "bca_va": "BCA Virtual Account", "bni_va": "BNI Virtual Account", "bri_va": "BRI Virtual Account",
     "permata_va": "Permata Virtual Account", "cimb_va": "CIMB Virtual Account", "bsi_va": "BSI Virtual Account",
-    "echannel": "Mandiri Bill Payment", "credit_card": "Credit card", "alfamart": "Alfamart",
+    "echannel": "Mandiri Bill Payment", "credit_card": _("Credit card"), "alfamart": "Alfamart",
     "indomaret": "Indomaret", "akulaku": "Akulaku", "kredivo": "Kredivo",
 }
 # Midtrans reports times in Jakarta time without an offset.

@@ -9,6 +9,7 @@ import xendit
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from xendit.invoice import InvoiceApi
 from xendit.invoice.model.create_invoice_request import CreateInvoiceRequest
 from xendit.invoice.model.invoice_item import InvoiceItem
@@ -33,7 +34,7 @@ METHOD_LABELS = {
     "QRIS": "QRIS", "OVO": "OVO", "DANA": "DANA", "SHOPEEPAY": "ShopeePay", "LINKAJA": "LinkAja",
     "GOPAY": "GoPay", "BCA": "BCA Virtual Account", "BNI": "BNI Virtual Account", "BRI": "BRI Virtual Account",
     "MANDIRI": "Mandiri Virtual Account", "PERMATA": "Permata Virtual Account", "BSI": "BSI Virtual Account",
-    "CREDIT_CARD": "Credit card", "ALFAMART": "Alfamart", "INDOMARET": "Indomaret",
+    "CREDIT_CARD": _("Credit card"), "ALFAMART": "Alfamart", "INDOMARET": "Indomaret",
 }
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -302,11 +303,11 @@ def _payment_page(request, sim: SimulatedPayment):
         action = request.POST.get("action", "")
         method = request.POST.get("method", "")
         if sim.status not in _OPEN:
-            error = "This payment is closed."
+            error = gettext("This payment is closed.")
         elif action not in ("pay", "choose", "fail", "expire"):
-            error = "Unknown action."
+            error = gettext("Unknown action.")
         elif action in ("pay", "choose") and method not in methods:
-            error = "Choose a payment method."
+            error = gettext("Choose a payment method.")
         else:
             due = sim_gateway.apply_action(sim, action=action, method=method)
             notify = request.POST.get("notify", "now")

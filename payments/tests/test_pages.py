@@ -50,7 +50,7 @@ def test_a_gateway_that_is_down_shows_a_clear_message_and_a_retry(site, registra
 
     assert page.status_code == 503
     html = page.content.decode()
-    assert "not answering" in html
+    assert "Gateway pembayaran sedang tidak merespons" in html
     assert "Try again" in html or "Coba lagi" in html
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
