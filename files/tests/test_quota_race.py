@@ -6,8 +6,6 @@ from django.db import connection
 
 from files import services
 from files.models import File
-from files.services import FileError
-from registrations.tests.test_races import race
 
 from . import samples
 from .conftest import stored
@@ -17,14 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def upload(user, content: bytes):
-    """Upload as `user`; return the file, or the refusal's code."""
-    try:
-        return services.upload_file(user=user, uploaded=SimpleUploadedFile("a.pdf", content))
-    except FileError as exc:
-        return exc.code
+    """Upload as `user`; the race runner turns a refusal into its code."""
+    return services.upload_file(user=user, uploaded=SimpleUploadedFile("a.pdf", content))
 
 
-def test_ten_parallel_uploads_fill_the_last_two_places_only(user, media, settings):
+def test_ten_parallel_uploads_fill_the_last_two_places_only(user, media, settings, race):
     assert connection.vendor == "postgresql"
     settings.FILE_MAX_PER_USER = 5
     existing = FileFactory.create_batch(3, user=user)
@@ -39,7 +34,7 @@ def test_ten_parallel_uploads_fill_the_last_two_places_only(user, media, setting
     assert stored(media) == sorted(f.filepath for f in [*existing, *won])
 
 
-def test_parallel_uploads_cannot_pass_the_byte_total_together(user, media, settings):
+def test_parallel_uploads_cannot_pass_the_byte_total_together(user, media, settings, race):
     content = samples.pdf()
     settings.FILE_MAX_TOTAL_BYTES_PER_USER = len(content) * 3
 
