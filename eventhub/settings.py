@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "django_tasks_db",
     "accounts",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: API answers get their headers and a JSON 405 (eventhub/middleware.py).
+    "eventhub.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "eventhub.urls"
@@ -349,7 +352,8 @@ SIMPLE_JWT = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EventHub API",
-    "DESCRIPTION": "Event registration, payments and check-in for EventHub (API v1).",
+    # Tokens, the refresh cookie, error codes: the schema's description is eventhub/api.md.
+    "DESCRIPTION": (BASE_DIR / "eventhub" / "api.md").read_text(),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
@@ -363,9 +367,6 @@ SPECTACULAR_SETTINGS = {
         "eventhub.openapi.add_standard_errors",
     ],
 }
-SPECTACULAR_SETTINGS["DESCRIPTION"] = (BASE_DIR / "eventhub" / "api.md").read_text()
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
-MIDDLEWARE += ["eventhub.middleware.ApiMiddleware"]
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 # The PWA may send the httpOnly refresh cookie from a configured origin (credentials: "include").
