@@ -36,7 +36,7 @@ logging.disable(logging.WARNING)
 from django.conf import settings  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
-from harness import FakeCamera, app_url, launch_chromium, login, missing_tools, open_station  # noqa: E402
+from harness import FakeCamera, launch_chromium, login, missing_tools, open_station  # noqa: E402
 
 from bench import harness as bench_harness  # noqa: E402
 

@@ -5,7 +5,6 @@ malformed body, a missing object); endpoints add their own domain codes with
 `errors(...)`.
 """
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from registrations.admin import RegistrationAdmin
 
 from . import archives, downloads, services
 from .models import File
@@ -176,19 +177,5 @@ class FileInline(admin.TabularInline):
         return False
 
 
-def attach_to_registration_admin() -> bool:
-    """Show the files inline on the registration admin page; return whether that page exists.
-
-    registrations.admin is written alongside this app: until it is there, the
-    files admin works on its own.
-    """
-    try:
-        from registrations.admin import RegistrationAdmin
-    except ImportError:
-        return False
-    if FileInline not in RegistrationAdmin.inlines:
-        RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, FileInline]
-    return True
-
-
-attach_to_registration_admin()
+# The registration page lists its files too.
+RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, FileInline]

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations.models import Registration
+from registrations.admin import RegistrationAdmin
 
 from . import services
 from .models import Payment, WebhookEvent
@@ -164,19 +164,5 @@ def _report_refunds(model_admin, request, outcomes: dict) -> None:
                 "Payments › needs refund.") % {"order": payment.order_id}, messages.WARNING)
 
 
-def attach_to_registration_admin() -> bool:
-    """Add the payments inline to the registration page, once.
-
-    Staff cancel a paid registration with the registration admin's own cancel
-    action; the cancel signal refunds it (payments.services.on_registration_cancelled).
-    """
-    try:
-        from registrations.admin import RegistrationAdmin
-    except ImportError:
-        return False
-    if PaymentInline not in RegistrationAdmin.inlines:
-        RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, PaymentInline]
-    return True
-
-
-attach_to_registration_admin()
+# The registration page lists its payments and their webhook events too.
+RegistrationAdmin.inlines = [*RegistrationAdmin.inlines, PaymentInline]
