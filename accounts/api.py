@@ -5,8 +5,6 @@ path /api/v1/auth/) for the PWA: `auth/refresh/` and `auth/logout/` read it
 when the body carries no `refresh`.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,7 +18,6 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from eventhub.openapi import errors
@@ -29,42 +26,10 @@ from . import tokens
 from .authentication import BearerChallenge
 from .models import User
 from .permissions import IsAdmin
+from .throttles import AuthAccountThrottle, AuthIPThrottle
 
 REFRESH_COOKIE = "eh_refresh"
 REFRESH_COOKIE_PATH = "/api/v1/auth/"
-
-
-# --- Throttling --------------------------------------------------------------
-
-
-class _AuthThrottle(SimpleRateThrottle):
-    """AUTH_THROTTLE_RATE (read per request, so tests and deployments can change it)."""
-
-    def get_rate(self):
-        return settings.AUTH_THROTTLE_RATE
-
-    def allow_request(self, request, view):
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
-
-
-class AuthIPThrottle(_AuthThrottle):
-    scope = "auth_ip"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class AuthAccountThrottle(_AuthThrottle):
-    scope = "auth_account"
-
-    def get_cache_key(self, request, view):
-        email = request.data.get("email") if hasattr(request.data, "get") else None
-        if not isinstance(email, str) or not email.strip():
-            return None
-        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()  # any text makes a safe cache key
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 # --- Serializers -------------------------------------------------------------

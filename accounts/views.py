@@ -12,7 +12,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from . import throttles
 from .forms import DUPLICATE_EMAIL, LoginForm, PasswordResetForm, ProfileForm, SignupForm
+
+
+def _too_many_attempts(request, template: str, form, next_page: str = ""):
+    """Answer 429 with the form again, unchecked, and say how long to wait."""
+    wait = throttles.refusal(request)
+    if wait is None:
+        return None
+    messages.error(
+        request, _("Too many attempts. Please wait %(seconds)d seconds and try again.") % {"seconds": wait}
+    )
+    return render(request, template, {"form": form, "next": next_page}, status=429)
 
 
 def _safe_next(request) -> str:
@@ -28,6 +40,12 @@ def signup(request):
     """Create an account, log it in and go on to `next` (else the dashboard)."""
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
+    if request.method == "POST":
+        refused = _too_many_attempts(
+            request, "accounts/signup.html", SignupForm(initial={k: request.POST.get(k, "") for k in ("email", "full_name", "phone")}), request.POST.get("next", "")
+        )
+        if refused:
+            return refused
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,6 +65,12 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Before the form checks the password: a refused attempt costs no bcrypt round.
+        form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+        refused = _too_many_attempts(request, self.template_name, form, request.POST.get("next", ""))
+        return refused or super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

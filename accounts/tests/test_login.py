@@ -48,3 +48,29 @@ def test_login_page_labels_the_email_field(en_client):
     page = en_client.get(URL).content.decode()
     assert '<label for="id_username">Email address:</label>' in page
     assert 'type="email"' in page
+
+
+def test_login_attempts_past_the_rate_are_refused_with_429_and_a_wait(en_client, user, settings):
+    settings.AUTH_THROTTLE_RATE = "3/minute"
+    for _ in range(3):
+        assert en_client.post(URL, {"username": user.email, "password": "salah"}).status_code == 200
+
+    response = en_client.post(URL, {"username": user.email, "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert "_auth_user_id" not in en_client.session
+
+
+def test_the_site_and_the_api_count_login_attempts_for_an_email_together(en_client, user, settings):
+    from rest_framework.test import APIClient
+
+    settings.AUTH_THROTTLE_RATE = "2/minute"
+    en_client.post(URL, {"username": user.email, "password": "salah"})
+    en_client.post(URL, {"username": user.email, "password": "salah"})
+
+    api = APIClient(REMOTE_ADDR="10.1.2.3")
+    answer = api.post("/api/v1/auth/login/", {"email": user.email, "password": PASSWORD}, format="json")
+
+    assert answer.status_code == 429
+    assert answer.json()["code"] == "throttled"

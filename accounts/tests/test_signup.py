@@ -106,3 +106,19 @@ def test_signup_without_the_csrf_token_explains_and_creates_nothing():
     assert response.status_code == 403
     assert "page had expired or your browser blocked our cookie" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_signups_past_the_rate_from_one_address_are_refused_with_429(en_client, settings):
+    from accounts.models import User
+
+    settings.AUTH_THROTTLE_RATE = "2/minute"
+    for n in range(2):
+        en_client.post(URL, {"email": f"a{n}@example.com", "full_name": "A", "password1": "x", "password2": "y"})
+
+    response = en_client.post(
+        URL, {"email": "budi@example.com", "full_name": "Budi", "password1": "Rahasia-123!", "password2": "Rahasia-123!"}
+    )
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not User.objects.filter(email="budi@example.com").exists()
