@@ -11,8 +11,9 @@ as a browser, a gateway and an attacker would.
 
 The PWA comes from frontend/.output/public when it is built; otherwise from a
 small stand-in directory with the same layout (index.html, sw.js,
-manifest.webmanifest, _nuxt/<hashed>.js, icons/icon-192.png), which is enough
-to prove the routing and caching of /app/ through both servers.
+manifest.webmanifest, workbox-<hash>.js, _nuxt/<hashed>.js,
+_nuxt/builds/latest.json, icons/icon-192.png), which is enough to prove the
+routing and caching of /app/ through both servers.
 """
 
 import dataclasses
@@ -137,6 +138,9 @@ def _pwa_root(directory: Path) -> Path:
     (root / "index.html").write_text('<!doctype html><div id="__nuxt"></div><script src="/app/_nuxt/entry.Bx1c9f.js">')
     (root / "_nuxt" / "entry.Bx1c9f.js").write_text("console.log('EventHub PWA');\n" * 100)
     (root / "sw.js").write_text("self.addEventListener('fetch', () => {});\n")
+    (root / "workbox-1f2e3d4c.js").write_text("self.workbox = {};\n")
+    (root / "_nuxt" / "builds").mkdir()
+    (root / "_nuxt" / "builds" / "latest.json").write_text('{"id": "stand-in", "timestamp": 0}')
     (root / "manifest.webmanifest").write_text('{"name": "EventHub", "start_url": "/app/"}')
     (root / "icons").mkdir()
     (root / "icons" / "icon-192.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -512,6 +516,18 @@ def test_hashed_pwa_assets_are_immutable_and_missing_ones_are_404(stack):
         missing = stack.get(path)
         assert missing.status_code == 404, path
         assert "Cache-Control" not in missing.headers, path
+
+
+def test_the_workbox_runtime_is_immutable_and_the_current_build_is_revalidated(stack):
+    (workbox,) = stack.pwa_root.glob("workbox-*.js")
+
+    runtime = stack.get(f"/app/{workbox.name}")
+    latest = stack.get("/app/_nuxt/builds/latest.json")
+
+    assert runtime.status_code == 200 and runtime.content == workbox.read_bytes()
+    assert runtime.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert latest.status_code == 200 and latest.json()["id"]
+    assert latest.headers["Cache-Control"] == "no-cache"
 
 
 def test_a_gateway_webhook_post_reaches_django(stack):
