@@ -46,8 +46,9 @@ backend-test: dev-venv
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m "not deploy" $(PYTEST_ARGS)
 
 # The production setup: docker-compose.yml validated by docker-compose, and the
-# smoke test through gunicorn behind Debian's nginx over HTTPS (about 20 s),
-# serving the built PWA when npm could build it (else a stand-in shell).
+# smoke test through gunicorn and the PWA's nginx config behind Debian's nginx
+# over HTTPS (about 20 s), serving the built PWA when npm could build it (else
+# a stand-in shell).
 deploy-test: dev-venv pwa-if-npm
 	@scripts/check-test-services deploy
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m deploy $(PYTEST_ARGS)

@@ -80,7 +80,7 @@ def test_docker_compose_rejects_an_unknown_key(compose, tmp_path):
 def test_every_long_running_service_has_a_healthcheck(compose):
     services = _config(compose)["services"]
 
-    assert set(services) == {"db", "migrate", "api", "worker", "scheduler", "nginx", "certbot"}
+    assert set(services) == {"db", "migrate", "api", "worker", "scheduler", "frontend", "nginx", "certbot"}
     assert services["migrate"]["restart"] == "no"  # one-shot: done is its health
     for name, service in services.items():
         if name != "migrate":
@@ -96,6 +96,37 @@ def test_migrations_run_once_before_the_app_starts(compose):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
         assert services[name]["depends_on"]["db"] == {"condition": "service_healthy"}, name
     assert services["nginx"]["depends_on"]["api"] == {"condition": "service_healthy"}
+
+
+def test_the_pwa_has_its_own_container_behind_nginx(compose):
+    services = _config(compose)["services"]
+    frontend, nginx = services["frontend"], services["nginx"]
+
+    assert frontend["build"]["context"] == str(ROOT / "frontend")
+    assert frontend["image"].split(":")[0] == "eventhub-frontend"
+    assert frontend["expose"] == ["80"] and "ports" not in frontend
+    # nginx writes only to its cache and run directories.
+    assert frontend["read_only"] is True
+    assert {"/var/cache/nginx", "/var/run"} <= set(frontend["tmpfs"])
+    # A new shell goes live only once the API of the same release is up.
+    assert frontend["depends_on"]["api"] == {"condition": "service_healthy"}
+    # The public nginx is the stock image: the PWA comes from frontend.
+    assert "build" not in nginx and nginx["image"].startswith("nginx:")
+    assert nginx["depends_on"]["frontend"] == {"condition": "service_healthy"}
+    assert nginx["environment"]["PWA_UPSTREAM"] == "frontend:80"
+    assert nginx["environment"]["API_UPSTREAM"] == "api:8000"
+    assert nginx["environment"]["UPSTREAM_PARAMETERS"] == "resolve"
+
+
+def test_the_frontend_image_puts_the_build_where_its_nginx_config_serves_it():
+    final_stage = (ROOT / "frontend" / "Dockerfile").read_text().rsplit("\nFROM ", 1)[1]
+    (root,) = re.findall(r"^\s*root (\S+);$", (ROOT / "frontend" / "nginx.conf").read_text(), flags=re.MULTILINE)
+
+    assert final_stage.startswith("nginx:1.28-alpine\n")
+    # The stock image's only site, replaced by the PWA's.
+    assert "\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\n" in final_stage
+    # Served at /app/: the build sits in <root>/app.
+    assert f"\nCOPY --from=build /src/.output/public {root}/app\n" in final_stage
 
 
 def test_postgres_keeps_its_data_in_a_volume(compose):

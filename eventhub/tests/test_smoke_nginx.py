@@ -3,14 +3,17 @@
 Builds what a deploy builds (migrations on a fresh PostgreSQL database, static
 files collected with the production storage), starts gunicorn with
 gunicorn.conf.py and the documented production environment (.env.example,
-secrets generated), renders nginx/eventhub.conf.template for localhost with a
-self-signed certificate, checks it with `nginx -t`, runs nginx on free ports
-and talks to it as a browser, a gateway and an attacker would.
+secrets generated), runs the PWA's own nginx (frontend/nginx.conf, as the
+`frontend` image does) on a free port, renders nginx/eventhub.conf.template
+for localhost with a self-signed certificate and both upstreams, checks both
+configs with `nginx -t`, runs the public nginx on free ports and talks to it
+as a browser, a gateway and an attacker would.
 
-The PWA shell comes from frontend/.output/public when the PWA is built;
-otherwise from a small stand-in directory with the same layout (index.html,
-sw.js, manifest.webmanifest, _nuxt/<hashed>.js, icons/icon-192.png), which is enough to prove
-nginx's routing and caching of /app/.
+The PWA comes from frontend/.output/public when it is built; otherwise from a
+small stand-in directory with the same layout (index.html, sw.js,
+manifest.webmanifest, workbox-<hash>.js, _nuxt/<hashed>.js,
+_nuxt/builds/latest.json, icons/icon-192.png), which is enough to prove the
+routing and caching of /app/ through both servers.
 """
 
 import dataclasses
@@ -46,6 +49,7 @@ from eventhub.tests.production import ROOT, process_environment, production_envi
 pytestmark = pytest.mark.deploy
 
 TEMPLATE = ROOT / "nginx" / "eventhub.conf.template"
+FRONTEND_CONF = ROOT / "frontend" / "nginx.conf"
 BODY_SIZE_SCRIPT = ROOT / "nginx" / "15-eventhub-body-size.envsh"
 BUILT_PWA = ROOT / "frontend" / ".output" / "public"
 HOST = "localhost"
@@ -76,6 +80,18 @@ def render(template: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         template = template.replace("${" + name + "}", value)
     return template
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"expected {old!r} exactly once"
+    return text.replace(old, new)
+
+
+def render_frontend(port: int, www: Path) -> str:
+    """Return frontend/nginx.conf listening on `port` and serving `www`/app at /app/."""
+    conf = FRONTEND_CONF.read_text()
+    conf = _replace_once(conf, "listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;")
+    return _replace_once(conf, "root /srv/www;", f"root {www};")
 
 
 def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -122,6 +138,9 @@ def _pwa_root(directory: Path) -> Path:
     (root / "index.html").write_text('<!doctype html><div id="__nuxt"></div><script src="/app/_nuxt/entry.Bx1c9f.js">')
     (root / "_nuxt" / "entry.Bx1c9f.js").write_text("console.log('EventHub PWA');\n" * 100)
     (root / "sw.js").write_text("self.addEventListener('fetch', () => {});\n")
+    (root / "workbox-1f2e3d4c.js").write_text("self.workbox = {};\n")
+    (root / "_nuxt" / "builds").mkdir()
+    (root / "_nuxt" / "builds" / "latest.json").write_text('{"id": "stand-in", "timestamp": 0}')
     (root / "manifest.webmanifest").write_text('{"name": "EventHub", "start_url": "/app/"}')
     (root / "icons").mkdir()
     (root / "icons" / "icon-192.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
@@ -138,7 +157,8 @@ class Stack:
     media_root: Path
     acme_root: Path
     pwa_root: Path
-    nginx_conf: Path
+    pwa: str
+    nginx_confs: dict[str, Path]
     nginx: str
     gunicorn_stdout: Path
     file_max_bytes: int
@@ -163,6 +183,44 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, **kwargs) -> None:
             pass
         time.sleep(0.2)
     pytest.fail(f"{url} did not answer in 60 s:\n{log.read_text()[-4000:]}")
+
+
+def _nginx_frame(prefix: Path, site_conf: Path) -> Path:
+    """Write the nginx image's nginx.conf around `site_conf`, with paths under `prefix`."""
+    # Workers run as this user, who owns the files they serve.
+    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+    (prefix / "logs").mkdir(parents=True, exist_ok=True)
+    nginx_conf = prefix / "nginx.conf"
+    nginx_conf.write_text(f"""
+{user}
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 128; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    access_log {prefix}/logs/access.log;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {site_conf};
+}}
+""")
+    return nginx_conf
+
+
+def _start_nginx(nginx: str, nginx_conf: Path) -> subprocess.Popen:
+    prefix = nginx_conf.parent
+    with (prefix / "logs" / "nginx.out").open("w") as out:
+        return subprocess.Popen(
+            [nginx, "-p", str(prefix), "-c", str(nginx_conf), "-e", str(prefix / "logs" / "error.log"),
+             "-g", "daemon off;"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
 
 
 def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -200,7 +258,7 @@ def stack(tmp_path_factory, smoke_database):
     _need("nginx ('apt-get install -y nginx')", nginx)
     directory = tmp_path_factory.mktemp("smoke")
     var = directory / "var"
-    https_port, http_port, api_port = _free_port(), _free_port(), _free_port()
+    https_port, http_port, api_port, pwa_port = _free_port(), _free_port(), _free_port(), _free_port()
 
     env = production_environment(
         ALLOWED_HOSTS=HOST,
@@ -233,7 +291,20 @@ def stack(tmp_path_factory, smoke_database):
     try:
         _wait_for(f"http://127.0.0.1:{api_port}/healthz", gunicorn, gunicorn_stderr)
 
-        for path in (var / "media", directory / "acme" / ".well-known" / "acme-challenge", directory / "nginx" / "logs"):
+        # The frontend container: its nginx config serving the build at /app/.
+        pwa_root = _pwa_root(directory)
+        www = directory / "www"
+        www.mkdir()
+        (www / "app").symlink_to(pwa_root, target_is_directory=True)
+        pwa_conf = directory / "pwa.conf"
+        pwa_conf.write_text(render_frontend(pwa_port, www))
+        pwa_nginx_conf = _nginx_frame(directory / "pwa-nginx", pwa_conf)
+        pwa_server = _start_nginx(nginx, pwa_nginx_conf)
+        processes.append(pwa_server)
+        pwa = f"http://127.0.0.1:{pwa_port}"
+        _wait_for(f"{pwa}/healthz", pwa_server, pwa_nginx_conf.parent / "logs" / "error.log")
+
+        for path in (var / "media", directory / "acme" / ".well-known" / "acme-challenge"):
             path.mkdir(parents=True, exist_ok=True)
         cert, key = _self_signed_certificate(directory)
         body_size = subprocess.run(
@@ -245,10 +316,10 @@ def stack(tmp_path_factory, smoke_database):
             "HTTP_PORT": str(http_port),
             "HTTPS_PORT": str(https_port),
             "API_UPSTREAM": f"127.0.0.1:{api_port}",
+            "PWA_UPSTREAM": f"127.0.0.1:{pwa_port}",
             # An address needs no DNS (and Debian's nginx 1.22 has no `resolve`).
-            "API_UPSTREAM_PARAMETERS": "",
+            "UPSTREAM_PARAMETERS": "",
             "RESOLVER": "127.0.0.1",
-            "PWA_ROOT": str(_pwa_root(directory)),
             "STATIC_ROOT": str(var / "static"),
             "MEDIA_ROOT": str(var / "media"),
             "SSL_CERTIFICATE": str(cert),
@@ -260,45 +331,18 @@ def stack(tmp_path_factory, smoke_database):
         site_conf = directory / "eventhub.conf"
         site_conf.write_text(render(TEMPLATE.read_text(), values))
         assert not re.findall(r"\$\{?[A-Z][A-Z0-9_]*", site_conf.read_text()), "placeholders left unrendered"
-        # The same frame as the nginx image's nginx.conf, with this test's own paths;
-        # workers run as this user, who owns the files they serve.
-        prefix = directory / "nginx"
-        user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-        nginx_conf = prefix / "nginx.conf"
-        nginx_conf.write_text(f"""
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 128; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {site_conf};
-}}
-""")
-        nginx_log = prefix / "logs" / "nginx.out"
-        with nginx_log.open("w") as out:
-            server = subprocess.Popen(
-                [nginx, "-p", str(prefix), "-c", str(nginx_conf), "-e", str(prefix / "logs" / "error.log"),
-                 "-g", "daemon off;"],
-                stdout=out, stderr=subprocess.STDOUT,
-            )
+        # The same frame as the nginx image's nginx.conf, with this test's own paths.
+        nginx_conf = _nginx_frame(directory / "nginx", site_conf)
+        server = _start_nginx(nginx, nginx_conf)
         processes.append(server)
         https = f"https://{HOST}:{https_port}"
-        _wait_for(f"{https}/healthz", server, prefix / "logs" / "error.log", verify=str(cert))
+        _wait_for(f"{https}/healthz", server, nginx_conf.parent / "logs" / "error.log", verify=str(cert))
 
         yield Stack(
             https=https, http=f"http://{HOST}:{http_port}", api=f"http://127.0.0.1:{api_port}", ca=cert,
             static_root=var / "static", media_root=var / "media", acme_root=directory / "acme",
-            pwa_root=Path(values["PWA_ROOT"]), nginx_conf=nginx_conf, nginx=nginx, gunicorn_stdout=gunicorn_stdout,
+            pwa_root=pwa_root, pwa=pwa, nginx_confs={"public": nginx_conf, "frontend": pwa_nginx_conf}, nginx=nginx,
+            gunicorn_stdout=gunicorn_stdout,
             file_max_bytes=int(env["FILE_MAX_BYTES"]), env=env,
         )
     finally:
@@ -344,9 +388,12 @@ def _from_django(response: requests.Response) -> bool:
     return response.headers.get("Cross-Origin-Opener-Policy") == "same-origin" and "<center>nginx" not in response.text
 
 
-def test_nginx_accepts_the_rendered_config(stack):
+@pytest.mark.parametrize("server", ["public", "frontend"])
+def test_nginx_accepts_the_rendered_config(stack, server):
+    nginx_conf = stack.nginx_confs[server]
+
     result = subprocess.run(
-        [stack.nginx, "-t", "-p", str(stack.nginx_conf.parent), "-c", str(stack.nginx_conf), "-e", "/dev/stderr"],
+        [stack.nginx, "-t", "-p", str(nginx_conf.parent), "-c", str(nginx_conf), "-e", "/dev/stderr"],
         capture_output=True, text=True,
     )
 
@@ -409,9 +456,33 @@ def test_the_pwa_shell_is_served_and_never_cached(stack):
 
     assert shell.status_code == 200 and shell.content == index
     assert shell.headers["Cache-Control"] == "no-cache"
+    assert shell.headers["Content-Type"] == "text/html; charset=utf-8"
     assert deep_link.status_code == 200 and deep_link.content == index
     assert deep_link.headers["Cache-Control"] == "no-cache"
     assert stack.get("/app").headers["Location"].endswith("/app/")
+    # The frontend's headers passed through, the public nginx's added: each once.
+    for header in (*SECURITY_HEADERS, "Cache-Control"):
+        assert len(shell.raw.headers.getlist(header)) == 1, header
+    assert shell.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_pwa_shell_revalidates_with_a_304(stack):
+    shell = stack.get("/app/", headers={"Accept-Encoding": "gzip"})
+
+    again = stack.get("/app/", headers={"Accept-Encoding": "gzip", "If-None-Match": shell.headers["ETag"]})
+
+    assert again.status_code == 304 and not again.content
+    assert again.headers["Cache-Control"] == "no-cache"
+
+
+def test_the_frontend_container_answers_its_healthcheck_and_only_the_pwa(stack):
+    health = requests.get(f"{stack.pwa}/healthz", timeout=10)
+    shell = requests.get(f"{stack.pwa}/app/", timeout=10)
+    elsewhere = requests.get(f"{stack.pwa}/admin/", timeout=10)
+
+    assert health.status_code == 200 and health.text == "ok\n"
+    assert shell.status_code == 200 and shell.content == (stack.pwa_root / "index.html").read_bytes()
+    assert elsewhere.status_code == 404
 
 
 def test_the_service_worker_and_manifest_are_revalidated(stack):
@@ -439,12 +510,24 @@ def test_hashed_pwa_assets_are_immutable_and_missing_ones_are_404(stack):
     response = stack.get(f"/app/_nuxt/{asset.name}")
 
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.raw.headers.getlist("Cache-Control") == ["public, max-age=31536000, immutable"]
     assert response.content == asset.read_bytes()
     for path in ("/app/_nuxt/no-such-chunk.js", "/app/icons/no-such-icon.png", "/app/workbox-0000.js"):
         missing = stack.get(path)
         assert missing.status_code == 404, path
         assert "Cache-Control" not in missing.headers, path
+
+
+def test_the_workbox_runtime_is_immutable_and_the_current_build_is_revalidated(stack):
+    (workbox,) = stack.pwa_root.glob("workbox-*.js")
+
+    runtime = stack.get(f"/app/{workbox.name}")
+    latest = stack.get("/app/_nuxt/builds/latest.json")
+
+    assert runtime.status_code == 200 and runtime.content == workbox.read_bytes()
+    assert runtime.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert latest.status_code == 200 and latest.json()["id"]
+    assert latest.headers["Cache-Control"] == "no-cache"
 
 
 def test_a_gateway_webhook_post_reaches_django(stack):
