@@ -31,7 +31,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         QR_SIGNING_KEYS=secrets.token_urlsafe(32),
         POSTGRES_PASSWORD=password,
-        DATABASE_URL=values["DATABASE_URL"].replace("CHANGE-TO-POSTGRES_PASSWORD", password),
+        DATABASE_URL=values["DATABASE_URL"].replace("CHANGE-ME-postgres-password", password),
     )
     values.update(overrides)
     return values
