@@ -14,8 +14,6 @@ Target (2-core machine, load generator included): ≥ 190 first scans/s with
 p99 ≤ 60 ms, re-scans ≥ 270/s, every verdict right, each worker < 150 MB RSS.
 """
 
-import argparse
-import contextlib
 import asyncio
 import collections
 import datetime
@@ -99,23 +97,10 @@ def phase(server, name, codes, event, token, expected):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--url", help="a running server; default: start gunicorn")
-    parser.add_argument("--port", type=int, default=8132)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    # Against a running server, measure in its database; else in a new one, dropped at the end.
-    with contextlib.nullcontext() if args.url else harness.own_database():
-        return run(args)
+    return harness.server_benchmark(__doc__.split("\n")[0], port=8132, run=run)
 
 
 def run(args) -> int:
-    harness.setup_django()
-    if not args.url:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
     from checkins.models import Checkin
 
     event, codes, token = prepare()

@@ -11,8 +11,6 @@ migrates and drops afterwards (production settings; see bench/harness.py).
 Target (2-core machine, load generator included): ≥ 280 requests/s, p99 ≤ 480 ms.
 """
 
-import argparse
-import contextlib
 import asyncio
 import collections
 import datetime
@@ -57,23 +55,10 @@ def cleanup():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--url", help="a running server; default: start gunicorn")
-    parser.add_argument("--port", type=int, default=8131)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    # Against a running server, measure in its database; else in a new one, dropped at the end.
-    with contextlib.nullcontext() if args.url else harness.own_database():
-        return run(args)
+    return harness.server_benchmark(__doc__.split("\n")[0], port=8131, run=run)
 
 
 def run(args) -> int:
-    harness.setup_django()
-    if not args.url:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
     from events.models import Ticket
     from registrations.models import Registration
 

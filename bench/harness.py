@@ -6,6 +6,7 @@ gunicorn on PostgreSQL configured like production (DEBUG off, database task
 queue, connection pool).
 """
 
+import argparse
 import asyncio
 import contextlib
 import dataclasses
@@ -73,6 +74,27 @@ def own_database():
         yield bench_url
     finally:
         admin_sql(maintenance_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_benchmark(description: str, *, port: int, run) -> int:
+    """Parse the options every API benchmark takes, then return `run(args)` with Django set up.
+
+    Against a running server (--url) it measures in that server's database;
+    else in a new, migrated one beside DATABASE_URL's, dropped at the end.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--url", help="a running server; default: start gunicorn")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    with contextlib.nullcontext() if args.url else own_database():
+        setup_django()
+        if not args.url:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
+        return run(args)
 
 
 def setup_django() -> None:
