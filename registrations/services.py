@@ -147,6 +147,16 @@ def _release_seats(*, ticket_id, count: int = 1) -> None:
     Ticket.objects.filter(pk=ticket_id).update(sold=F("sold") - count)
 
 
+def set_payment_ref(*, registration: Registration, payment_ref: str) -> None:
+    """Record the gateway order id of a registration's latest payment attempt (`payment_ref`).
+
+    Payments call it inside the transaction that created the attempt, while
+    holding the registration's row lock.
+    """
+    Registration.objects.filter(pk=registration.pk).update(payment_ref=payment_ref)
+    registration.payment_ref = payment_ref
+
+
 def mark_paid(
     *, registration: Registration, paid_at: datetime.datetime | None = None, payment_ref: str = ""
 ) -> Registration:

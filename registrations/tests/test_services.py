@@ -129,6 +129,16 @@ def test_reserve_sells_inside_the_window(user):
     assert services.reserve(ticket=ticket, user=user).status == Status.PENDING
 
 
+def test_set_payment_ref_names_the_latest_attempt(user):
+    registration = services.reserve(ticket=TicketFactory(), user=user)
+
+    services.set_payment_ref(registration=registration, payment_ref="EH-1")
+    services.set_payment_ref(registration=registration, payment_ref="EH-2")
+
+    assert registration.payment_ref == "EH-2"
+    assert Registration.objects.get(pk=registration.pk).payment_ref == "EH-2"
+
+
 def test_mark_paid_is_idempotent(user, django_capture_on_commit_callbacks):
     registration = services.reserve(ticket=TicketFactory(), user=user)
     with django_capture_on_commit_callbacks(execute=True):
