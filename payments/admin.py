@@ -1,6 +1,6 @@
 """Admin for payments and webhook events, and the payments part of the registration page.
 
-Payments change only through payments.services: the actions call it, and every
+Payments change only through their services (refunds, reconciliation): the actions call them, and every
 field is read-only. The registration page (registrations.admin) gets an inline
 of its payments, with links to their webhook events, and a "cancel and refund"
 action.
@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from registrations.admin import RegistrationAdmin
 
-from . import services
+from . import reconciliation, refunds
 from .models import Payment, WebhookEvent
 
 Status = Payment.Status
@@ -89,19 +89,19 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Record a refund made by hand"))
     def record_manual_refund(self, request, queryset):
-        done = sum(services.record_manual_refund(payment=p, by=request.user) for p in queryset)
+        done = sum(refunds.record_manual_refund(payment=p, by=request.user) for p in queryset)
         self.message_user(request, ngettext("%(n)d payment recorded as refunded.",
                                             "%(n)d payments recorded as refunded.", done) % {"n": done})
 
     @admin.action(description=_("Refund through the gateway"))
     def refund_through_gateway(self, request, queryset):
-        _report_refunds(self, request, {p: services.refund(payment=p, reason=f"Refunded by {request.user}.")
+        _report_refunds(self, request, {p: refunds.refund(payment=p, reason=f"Refunded by {request.user}.")
                                         for p in queryset})
 
     @admin.action(description=_("Ask the gateway for the current status"))
     def ask_gateway(self, request, queryset):
         for payment in queryset:
-            outcome = services.sync_with_gateway(payment=payment)
+            outcome = reconciliation.sync_with_gateway(payment=payment)
             self.message_user(request, f"{payment.order_id}: {outcome}")
 
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from registrations.models import Registration
 
-from . import gateways, services
+from . import attempts, gateways, webhooks
 from .models import Payment
 
 
@@ -58,7 +58,7 @@ class StartPaymentView(APIView):
         registration = get_object_or_404(
             Registration, pk=data.validated_data["registration"], user=request.user
         )
-        payment, created = services.start_payment(
+        payment, created = attempts.start_payment(
             registration=registration, provider=data.validated_data["provider"],
             return_path=data.validated_data.get("return_path", ""),
         )
@@ -80,7 +80,7 @@ class WebhookView(APIView):
                                                              "detail": serializers.CharField()})},
     )
     def post(self, request):
-        http_status, body = services.receive_webhook(
+        http_status, body = webhooks.receive_webhook(
             provider=self.provider, headers=request.headers, body=request.body
         )
         return Response(body, status=http_status)

@@ -3,6 +3,6 @@
 
 def registration_cancelled(sender, *, registration, reason, **kwargs):
     """Close the cancelled registration's open attempts; refund it when staff cancelled a paid one."""
-    from . import services
+    from . import refunds
 
-    services.on_registration_cancelled(registration=registration, reason=reason)
+    refunds.on_registration_cancelled(registration=registration, reason=reason)

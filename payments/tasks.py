@@ -12,13 +12,13 @@ logger = logging.getLogger(__name__)
 @task()
 def close_at_gateway(payment_id: str) -> str:
     """Expire an open attempt at its gateway after its registration ended."""
-    from . import services
+    from . import reconciliation
     from .models import Payment
 
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None:
         return "missing"
-    return services.close_at_gateway(payment=payment)
+    return reconciliation.close_at_gateway(payment=payment)
 
 
 @task(queue_name="email")

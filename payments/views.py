@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from registrations import qr
 from registrations.models import Registration
 
-from . import gateways, services
+from . import attempts, gateways
 from .models import Payment
 
 
@@ -50,10 +50,10 @@ def checkout(request, registration_id):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            payment, _created = services.start_payment(
+            payment, _created = attempts.start_payment(
                 registration=registration, provider=form.cleaned_data["provider"]
             )
-        except services.PaymentError as exc:
+        except attempts.PaymentError as exc:
             messages.error(request, exc.message)
             status = exc.status
             registration.refresh_from_db()

@@ -4,7 +4,7 @@
 import pytest
 from django.test import Client
 
-from payments import services
+from payments import attempts, refunds
 from payments.models import Payment, WebhookEvent
 from registrations.models import Registration
 
@@ -20,7 +20,7 @@ def admin_client(staff) -> Client:
 
 
 def _paid(registration, provider="midtrans", method=None):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     pay_on_gateway_page(payment, method=method or METHOD[provider])
     payment.refresh_from_db()
     return payment
@@ -28,7 +28,7 @@ def _paid(registration, provider="midtrans", method=None):
 
 def test_staff_find_payments_that_need_a_refund(site, registration, admin_client):
     payment = _paid(registration, method=VA_METHOD["midtrans"])
-    services.refund(payment=payment, reason="test")
+    refunds.refund(payment=payment, reason="test")
 
     flagged = admin_client.get("/admin/payments/payment/?needs_refund=yes")
     others = admin_client.get("/admin/payments/payment/?needs_refund=no")
@@ -64,7 +64,7 @@ def test_webhook_events_are_read_only(site, registration, admin_client):
 
 def test_record_manual_refund_action(site, registration, admin_client):
     payment = _paid(registration, method=VA_METHOD["midtrans"])
-    services.refund(payment=payment, reason="test")
+    refunds.refund(payment=payment, reason="test")
 
     admin_client.post("/admin/payments/payment/", {"action": "record_manual_refund", "_selected_action": [payment.pk]})
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Ticket
-from payments import services
+from payments import attempts, refunds
 from payments.models import Payment, SimulatedPayment
 from registrations import services as registration_services
 from registrations.models import Registration
@@ -19,7 +19,7 @@ STAFF = Registration.CancelReason.STAFF
 
 
 def test_expiring_a_registration_expires_its_xendit_invoice(site, registration):
-    payment, _ = services.start_payment(registration=registration, provider="xendit")
+    payment, _ = attempts.start_payment(registration=registration, provider="xendit")
     Registration.objects.filter(pk=registration.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
     registration_services.expire_stale()
@@ -29,7 +29,7 @@ def test_expiring_a_registration_expires_its_xendit_invoice(site, registration):
 
 
 def test_cancelling_expires_an_open_midtrans_transaction(site, registration):
-    payment, _ = services.start_payment(registration=registration, provider="midtrans")
+    payment, _ = attempts.start_payment(registration=registration, provider="midtrans")
     pay_on_gateway_page(payment, method="bni_va", action="choose")
 
     registration_services.cancel(registration=registration)
@@ -40,7 +40,7 @@ def test_cancelling_expires_an_open_midtrans_transaction(site, registration):
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_a_staff_cancel_of_a_paid_registration_refunds_through_the_gateway(site, registration, provider):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     pay_on_gateway_page(payment, method=METHOD[provider])
 
     registration_services.cancel(registration=registration, reason=STAFF)
@@ -55,7 +55,7 @@ def test_a_staff_cancel_of_a_paid_registration_refunds_through_the_gateway(site,
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_a_payment_the_gateway_cannot_refund_is_flagged_for_a_manual_refund(site, registration, provider, staff):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     pay_on_gateway_page(payment, method=VA_METHOD[provider])
 
     registration_services.cancel(registration=registration, reason=STAFF)
@@ -63,7 +63,7 @@ def test_a_payment_the_gateway_cannot_refund_is_flagged_for_a_manual_refund(site
     payment.refresh_from_db()
     assert payment.status == Payment.Status.NEEDS_REFUND
     assert "Refund by hand needed" in payment.note
-    assert services.record_manual_refund(payment=payment, by=staff, note="BCA transfer 12/01")
+    assert refunds.record_manual_refund(payment=payment, by=staff, note="BCA transfer 12/01")
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED
     assert "BCA transfer 12/01" in payment.note

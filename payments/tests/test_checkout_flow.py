@@ -3,7 +3,7 @@
 import pytest
 
 from events.models import Ticket
-from payments import services
+from payments import attempts
 from payments.models import Payment, SimulatedPayment, WebhookEvent
 from registrations.models import Registration
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_it_pays_a_registration_through_the_gateway_and_emails_the_ticket(site, registration, provider):
-    payment, created = services.start_payment(registration=registration, provider=provider)
+    payment, created = attempts.start_payment(registration=registration, provider=provider)
 
     assert created
     assert payment.status == Payment.Status.PENDING

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from events.models import Ticket
 from events.tests.factories import TicketFactory
-from payments import services
+from payments import attempts
 from payments.models import Payment, WebhookEvent
 from registrations import services as registration_services
 from registrations.models import Registration
@@ -36,7 +36,7 @@ def _webhook_outcome(payment) -> str:
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_a_late_payment_takes_a_free_seat_again(site, registration, provider, settings, closed_port):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     _expire_while_gateway_unreachable(registration, settings, closed_port)
     assert Ticket.objects.get(pk=registration.ticket_id).sold == 0
 
@@ -54,7 +54,7 @@ def test_a_late_payment_takes_a_free_seat_again(site, registration, provider, se
 def test_a_late_payment_for_a_sold_out_ticket_needs_a_refund(site, provider, settings, closed_port):
     ticket = TicketFactory(quota=1)
     registration = registration_services.reserve(ticket=ticket, user=UserFactory())
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     _expire_while_gateway_unreachable(registration, settings, closed_port)
     # Somebody else takes the released last seat.
     registration_services.reserve(ticket=ticket, user=UserFactory())

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from payments import services
+from payments import attempts
 from payments.models import Payment, SimulatedPayment, WebhookEvent
 from registrations.models import Registration
 
@@ -22,7 +22,7 @@ def _age(payment, minutes):
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_it_settles_a_payment_whose_webhook_was_lost(site, registration, provider):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     pay_on_gateway_page(payment, method=METHOD[provider], notify="never")
     _age(payment, 10)
     out = io.StringIO()
@@ -39,7 +39,7 @@ def test_it_settles_a_payment_whose_webhook_was_lost(site, registration, provide
 
 
 def test_it_leaves_young_and_unpaid_attempts_alone(site, registration):
-    young, _ = services.start_payment(registration=registration, provider="xendit")
+    young, _ = attempts.start_payment(registration=registration, provider="xendit")
     out = io.StringIO()
 
     call_command("reconcile_payments", stdout=out)
@@ -52,7 +52,7 @@ def test_it_leaves_young_and_unpaid_attempts_alone(site, registration):
 
 
 def test_it_expires_an_unpaid_attempt_of_an_ended_registration(site, registration):
-    payment, _ = services.start_payment(registration=registration, provider="midtrans")
+    payment, _ = attempts.start_payment(registration=registration, provider="midtrans")
     # The buyer chose a bank transfer; the registration was then cancelled while the gateway was unreachable.
     pay_on_gateway_page(payment, method="bca_va", action="choose")
     Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)

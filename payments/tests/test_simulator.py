@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 
-from payments import services
+from payments import attempts
 from payments.gateways.midtrans import MidtransGateway
 from payments.models import SimulatedPayment
 
@@ -23,7 +23,7 @@ def _snap(site, server_key):
 
 
 def test_snap_refuses_a_reused_order_id(site, registration):
-    payment, _ = services.start_payment(registration=registration, provider="midtrans")
+    payment, _ = attempts.start_payment(registration=registration, provider="midtrans")
     snap = _snap(site, django_settings.MIDTRANS_SERVER_KEY)
 
     with pytest.raises(midtransclient.error_midtrans.MidtransAPIError) as refused:
@@ -42,7 +42,7 @@ def test_snap_refuses_a_wrong_server_key(site):
 
 
 def test_core_status_is_404_until_a_method_is_chosen(site, registration):
-    payment, _ = services.start_payment(registration=registration, provider="midtrans")
+    payment, _ = attempts.start_payment(registration=registration, provider="midtrans")
     with pytest.raises(Exception) as missing:
         MidtransGateway().fetch_status(payment)
     assert type(missing.value).__name__ == "NotFoundAtGateway"
@@ -81,7 +81,7 @@ def test_without_debug_the_simulator_is_off_and_not_mounted():
 
 @pytest.mark.parametrize("provider, method", [("midtrans", "BCA Virtual Account"), ("xendit", "OVO")])
 def test_the_payment_page_offers_the_enabled_methods(site, registration, provider, method):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
 
     page = requests.get(payment.redirect_url, timeout=10)
 

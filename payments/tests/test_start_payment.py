@@ -1,10 +1,10 @@
-"""payments.services.start_payment: a fresh order id per attempt, reuse of a live one, a gateway that is down."""
+"""payments.attempts.start_payment: a fresh order id per attempt, reuse of a live one, a gateway that is down."""
 
 
 import pytest
 
 from events.models import Ticket
-from payments import services
+from payments import attempts
 from payments.models import Payment, SimulatedPayment
 from registrations import services as registration_services
 from registrations.models import Registration
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_a_second_click_reuses_the_live_attempt(site, registration, provider):
-    first, created = services.start_payment(registration=registration, provider=provider)
-    again, created_again = services.start_payment(registration=registration, provider=provider)
+    first, created = attempts.start_payment(registration=registration, provider=provider)
+    again, created_again = attempts.start_payment(registration=registration, provider=provider)
 
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
@@ -23,8 +23,8 @@ def test_a_second_click_reuses_the_live_attempt(site, registration, provider):
 
 
 def test_switching_gateway_closes_the_other_attempt_with_a_new_order_id(site, registration):
-    midtrans, _ = services.start_payment(registration=registration, provider="xendit")
-    xendit, created = services.start_payment(registration=registration, provider="midtrans")
+    midtrans, _ = attempts.start_payment(registration=registration, provider="xendit")
+    xendit, created = attempts.start_payment(registration=registration, provider="midtrans")
 
     assert created
     assert xendit.order_id != midtrans.order_id
@@ -46,8 +46,8 @@ def test_a_gateway_that_is_down_leaves_the_seat_held_and_nothing_half_made(
     else:
         settings.XENDIT_API_HOST = url
 
-    with pytest.raises(services.PaymentError) as refused:
-        services.start_payment(registration=registration, provider=provider)
+    with pytest.raises(attempts.PaymentError) as refused:
+        attempts.start_payment(registration=registration, provider=provider)
 
     assert refused.value.code == "gateway_unavailable"
     assert refused.value.status == 503
@@ -61,12 +61,12 @@ def test_a_gateway_that_is_down_leaves_the_seat_held_and_nothing_half_made(
 
     # Once the gateway answers again, a retry starts a fresh attempt.
     settings.MIDTRANS_SNAP_BASE_URL = settings.XENDIT_API_HOST = ""
-    retry, created = services.start_payment(registration=registration, provider=provider)
+    retry, created = attempts.start_payment(registration=registration, provider=provider)
     assert created and retry.status == Payment.Status.PENDING and retry.order_id != attempt.order_id
 
 
 def test_concurrent_clicks_make_one_attempt(site, registration, race):
-    results = race([lambda: services.start_payment(registration=registration, provider="midtrans")[0].pk] * 5)
+    results = race([lambda: attempts.start_payment(registration=registration, provider="midtrans")[0].pk] * 5)
 
     assert len(results) == 5 and len(set(results)) == 1
     assert Payment.objects.count() == 1
@@ -80,8 +80,8 @@ def test_it_refuses_a_paid_or_cancelled_registration(site, registration, status,
     else:
         registration_services.cancel(registration=registration)
 
-    with pytest.raises(services.PaymentError) as refused:
-        services.start_payment(registration=registration, provider="midtrans")
+    with pytest.raises(attempts.PaymentError) as refused:
+        attempts.start_payment(registration=registration, provider="midtrans")
 
     assert refused.value.code == code
     assert not Payment.objects.exists()

@@ -4,7 +4,7 @@
 import pytest
 
 from events.models import Ticket
-from payments import services
+from payments import attempts
 from payments.models import Payment, WebhookEvent
 from registrations.models import Registration
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.parametrize("provider", ["midtrans", "xendit"])
 def test_ten_concurrent_deliveries_apply_one_transition(site, registration, provider, race):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     pay_on_gateway_page(payment, method=METHOD[provider], notify="never")
     body = midtrans_notification(payment) if provider == "midtrans" else xendit_callback(payment)
     answers = race([lambda: post_webhook(site, provider, body)] * 10)

@@ -3,7 +3,7 @@
 import pytest
 
 from events.models import Ticket
-from payments import services
+from payments import attempts
 from payments.models import Payment, WebhookEvent
 from registrations.models import Registration
 
@@ -29,7 +29,7 @@ def _paid_at_gateway_without_webhook(payment):
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_it_refuses_a_forged_callback_and_changes_nothing(site, registration, provider):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     _paid_at_gateway_without_webhook(payment)
     if provider == "midtrans":
         forged = post_webhook(site, provider, midtrans_notification(payment, server_key="SB-Mid-server-forged"))
@@ -51,7 +51,7 @@ def test_it_refuses_a_forged_callback_and_changes_nothing(site, registration, pr
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_the_same_callback_five_times_pays_once_and_emails_once(site, registration, provider):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     _paid_at_gateway_without_webhook(payment)
 
     answers = [post_webhook(site, provider, _paid_body(payment)) for _ in range(5)]
@@ -67,7 +67,7 @@ def test_the_same_callback_five_times_pays_once_and_emails_once(site, registrati
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_late_pending_callback_after_settlement_leaves_it_paid(site, registration, provider):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     pay_on_gateway_page(payment, method=METHOD[provider])
     if provider == "midtrans":
         late = midtrans_notification(payment, transaction_status="pending", status_code="201")
@@ -87,7 +87,7 @@ def test_a_late_pending_callback_after_settlement_leaves_it_paid(site, registrat
 @pytest.mark.parametrize("change, code", [({"amount": 1000}, "amount_mismatch"), ({"currency": "USD"},
                                                                                   "currency_mismatch")])
 def test_it_refuses_and_logs_an_amount_or_currency_mismatch(site, registration, provider, change, code, caplog):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     _paid_at_gateway_without_webhook(payment)
     if provider == "midtrans" and "amount" in change:
         change = {"gross_amount": "1000.00"}
@@ -121,7 +121,7 @@ def test_an_unknown_order_id_is_answered_2xx_and_logged(site, registration, prov
 def test_a_failing_status_call_asks_the_gateway_to_retry_and_applies_nothing(
     site, registration, provider, settings, closed_port
 ):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
     _paid_at_gateway_without_webhook(payment)
     settings.MIDTRANS_CORE_BASE_URL = settings.XENDIT_API_HOST = closed_port
 
@@ -141,7 +141,7 @@ def test_a_failing_status_call_asks_the_gateway_to_retry_and_applies_nothing(
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_failed_or_expired_payment_leaves_the_seat_held_for_a_retry(site, registration, provider):
-    payment, _ = services.start_payment(registration=registration, provider=provider)
+    payment, _ = attempts.start_payment(registration=registration, provider=provider)
 
     answer = pay_on_gateway_page(payment, method=METHOD[provider], action="expire")
 
@@ -151,12 +151,12 @@ def test_a_failed_or_expired_payment_leaves_the_seat_held_for_a_retry(site, regi
     assert payment.status == Payment.Status.EXPIRED
     assert registration.status == Registration.Status.PENDING
     assert Ticket.objects.get(pk=registration.ticket_id).sold == 1
-    retry, created = services.start_payment(registration=registration, provider=provider)
+    retry, created = attempts.start_payment(registration=registration, provider=provider)
     assert created and retry.order_id != payment.order_id
 
 
 def test_a_midtrans_card_capture_accepted_pays(site, registration):
-    payment, _ = services.start_payment(registration=registration, provider="midtrans")
+    payment, _ = attempts.start_payment(registration=registration, provider="midtrans")
 
     pay_on_gateway_page(payment, method="credit_card")
 

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from payments import services
+from payments import reconciliation
 
 
 class Command(BaseCommand):
@@ -20,6 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than=None, **options):
         minutes = settings.PAYMENT_RECONCILE_AFTER_MINUTES if older_than is None else older_than
-        counts = services.reconcile(older_than=datetime.timedelta(minutes=minutes))
+        counts = reconciliation.reconcile(older_than=datetime.timedelta(minutes=minutes))
         summary = ", ".join(f"{outcome}: {count}" for outcome, count in sorted(counts.items())) or "nothing to do"
         self.stdout.write(f"Reconciled payments: {summary}")
