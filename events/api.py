@@ -22,6 +22,7 @@ from accounts.permissions import IsAdmin, is_admin
 from eventhub.base import DomainError, in_service_years
 from eventhub.openapi import errors
 
+from . import hooks
 from .models import Event, Ticket
 
 
@@ -133,6 +134,8 @@ def _save_event(serializer: EventSerializer) -> Event:
 
 
 def _events_for(request):
+    # The seats left shown must not count holds whose payment window has run out.
+    hooks.release_expired_holds()
     events = Event.objects.prefetch_related("tickets")
     return events if is_admin(request) else events.filter(is_active=True)
 

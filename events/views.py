@@ -8,6 +8,7 @@ from django.db.models import F, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from . import hooks
 from .models import Event, Ticket
 
 PAGE_SIZE = 12
@@ -25,12 +26,14 @@ def _listed(events: QuerySet) -> QuerySet:
 
 def home(request):
     """The landing page: the next upcoming events."""
+    hooks.release_expired_holds()
     upcoming = Event.objects.filter(is_active=True, event_date__gt=timezone.now()).order_by("event_date")
     return render(request, "events/home.html", {"events": _listed(upcoming)[:6]})
 
 
 def event_list(request):
     """All active events: search by title, location or description; upcoming or past; paginated."""
+    hooks.release_expired_holds()
     now = timezone.now()
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     when = request.GET.get("when")
@@ -77,6 +80,7 @@ def sales_state(ticket: Ticket, event: Event, now: datetime.datetime) -> SalesSt
 def event_detail(request, slug):
     """One active event with its ticket types, prices, seats left and a register button per ticket."""
     event = get_object_or_404(Event, slug=slug, is_active=True)
+    hooks.release_expired_holds(event_id=event.pk)
     now = timezone.now()
     tickets = [(ticket, sales_state(ticket, event, now)) for ticket in event.tickets.all()]
     return render(request, "events/detail.html", {"event": event, "tickets": tickets})

@@ -117,6 +117,12 @@ def _registrations_for(request):
     return registrations if is_admin(request) else registrations.filter(user=request.user)
 
 
+def _shown_registrations(request):
+    """Return the registrations a reader may see, after releasing their holds whose payment window ran out."""
+    services.expire_stale(user=None if is_admin(request) else request.user)
+    return _registrations_for(request)
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="List registrations",
@@ -138,7 +144,7 @@ class RegistrationListView(generics.ListCreateAPIView):
         params = RegistrationFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
-        registrations = _registrations_for(self.request).order_by("-created_at", "id")
+        registrations = _shown_registrations(self.request).order_by("-created_at", "id")
         if filters.get("event"):
             registrations = registrations.filter(event_id=filters["event"])
         if filters.get("status"):
@@ -164,7 +170,7 @@ class RegistrationDetailView(generics.RetrieveAPIView):
     serializer_class = RegistrationSerializer
 
     def get_queryset(self):
-        return _registrations_for(self.request)
+        return _shown_registrations(self.request)
 
 
 @extend_schema(

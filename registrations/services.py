@@ -63,9 +63,17 @@ def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Re
     reason = sales_closed_reason(ticket=ticket, now=now)
     if reason:
         raise RegistrationError(reason, code="sales_closed")
-    if Registration.objects.filter(user=user, event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES).exists():
-        raise RegistrationError(_("You already have a ticket for this event."), code="already_registered")
-    if ticket.sold < ticket.quota:
+    held = Registration.objects.filter(
+        user=user, event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES
+    ).values_list("status", "expires_at")[:1]
+    released = False
+    for status, expires_at in held:
+        if status != Status.PENDING or expires_at is None or expires_at > now:
+            raise RegistrationError(_("You already have a ticket for this event."), code="already_registered")
+        # The buyer's own hold has run out but no job has released it yet: it
+        # is no longer theirs, so release it now and let them buy again.
+        released = bool(expire_stale(now=now, user=user, event_id=ticket.event_id))
+    if released or ticket.sold < ticket.quota:
         try:
             return _register(ticket=ticket, user=user, now=now)
         except _SoldOut:
@@ -228,12 +236,27 @@ def cancel(*, registration: Registration, reason: str = CancelReason.USER) -> Re
     return locked
 
 
-def expire_stale(*, now: datetime.datetime | None = None, ticket: Ticket | None = None, batch: int = 500) -> int:
-    """Cancel pending registrations whose hold has run out and release their seats; return how many."""
+def expire_stale(
+    *,
+    now: datetime.datetime | None = None,
+    ticket: Ticket | None = None,
+    event_id=None,
+    user=None,
+    batch: int = 500,
+) -> int:
+    """Cancel pending registrations whose hold has run out and release their seats; return how many.
+
+    `ticket`, `event_id` and `user` narrow the search to one ticket type, one
+    event or one buyer.
+    """
     now = now or timezone.now()
     stale = Registration.objects.filter(status=Status.PENDING, expires_at__lte=now)
     if ticket is not None:
         stale = stale.filter(ticket=ticket)
+    if event_id is not None:
+        stale = stale.filter(event_id=event_id)
+    if user is not None:
+        stale = stale.filter(user=user)
     # Usually nothing has run out (every sold-out answer asks): look before opening a transaction.
     if not stale.exists():
         return 0

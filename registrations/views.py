@@ -72,6 +72,8 @@ def _view_of(registration: Registration, now) -> dict:
 def dashboard(request):
     """My registrations: status, event time, QR when paid, pay or cancel while pending."""
     now = timezone.now()
+    # A hold whose payment window has run out is no longer a ticket: release it before listing.
+    services.expire_stale(now=now, user=request.user)
     registrations = request.user.registrations.select_related("event", "ticket").order_by("-created_at")
     current, history = [], []
     for registration in registrations:
@@ -85,7 +87,10 @@ def dashboard(request):
 def registration_detail(request, pk):
     """One registration: the QR ticket once paid, else its payment state."""
     registration = _visible_registration(request, pk)
-    return render(request, "registrations/detail.html", _view_of(registration, timezone.now()))
+    now = timezone.now()
+    if services.expire_stale(now=now, user=registration.user_id, event_id=registration.event_id):
+        registration.refresh_from_db()
+    return render(request, "registrations/detail.html", _view_of(registration, now))
 
 
 @login_required

@@ -45,12 +45,18 @@ def test_dashboard_links_a_pending_registration_to_its_checkout(logged_in, user,
     assert f"/checkout/{paid.pk}/" not in page
 
 
-def test_dashboard_shows_an_expired_hold_without_pay_or_cancel(logged_in, user, checkout_hook):
+def test_dashboard_shows_an_expired_hold_as_expired_history_without_pay_or_cancel(logged_in, user, checkout_hook):
+    # No expiry job has run: the dashboard itself must not count the hold as a ticket.
     stale = RegistrationFactory(user=user, expires_at=timezone.now() - datetime.timedelta(minutes=1))
     page = logged_in.get(URL).content.decode()
-    assert "Payment window expired" in page
+    upcoming, history = page.split('id="history-heading"')
+    assert "You have no upcoming tickets." in upcoming
+    assert '<span class="badge">Expired</span>' in history
     assert f"/checkout/{stale.pk}/" not in page
     assert reverse("registrations:cancel", kwargs={"pk": stale.pk}) not in page
+    stale.refresh_from_db()
+    assert (stale.status, stale.cancel_reason) == ("cancelled", "expired")
+    assert stale.ticket.__class__.objects.get(pk=stale.ticket_id).sold == 0
 
 
 def test_dashboard_puts_cancelled_and_past_registrations_in_the_history(logged_in, user):

@@ -86,6 +86,39 @@ def test_reserve_releases_expired_holds_when_sold_out(user):
     assert _sold(ticket) == 1
 
 
+def test_reserve_lets_a_buyer_whose_hold_ran_out_buy_again(user):
+    # The last seat, held by this buyer until a minute ago; no expiry job has run.
+    ticket = TicketFactory(quota=1)
+    stale = RegistrationFactory(user=user, ticket=ticket, expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    read_before = Ticket.objects.select_related("event").get(pk=ticket.pk)
+    assert read_before.seats_left == 0
+
+    again = services.reserve(ticket=read_before, user=user)
+
+    assert again.status == Status.PENDING and again.pk != stale.pk
+    stale.refresh_from_db()
+    assert (stale.status, stale.cancel_reason) == (Status.CANCELLED, Registration.CancelReason.EXPIRED)
+    assert _sold(ticket) == 1
+
+
+def test_reserve_lets_a_buyer_whose_hold_ran_out_choose_another_ticket_type(user):
+    event = EventFactory()
+    first, second = TicketFactory(event=event), TicketFactory(event=event)
+    RegistrationFactory(user=user, ticket=first, expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    assert services.reserve(ticket=second, user=user).ticket == second
+    assert (_sold(first), _sold(second)) == (0, 1)
+
+
+def test_reserve_still_refuses_a_buyer_whose_hold_is_open(user):
+    ticket = TicketFactory()
+    RegistrationFactory(user=user, ticket=ticket, expires_at=timezone.now() + datetime.timedelta(seconds=30))
+    with pytest.raises(RegistrationError) as excinfo:
+        services.reserve(ticket=ticket, user=user)
+    assert excinfo.value.code == "already_registered"
+    assert _sold(ticket) == 1
+
+
 def test_reserve_rejects_a_second_active_registration_for_the_event(user):
     event = EventFactory()
     first, second = TicketFactory(event=event), TicketFactory(event=event)
