@@ -37,9 +37,13 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py seed_demo
 
-run: demo
-	@echo "EventHub on http://$(HOST):$(PORT)/ (admin: /admin/, mail: var/mail/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# The PWA is built first and the demo data seeded after it, so the demo logins
+# are the last thing printed before the server starts (with the periodic jobs
+# in a thread beside it: holds expire, lost webhooks are reconciled).
+run: pwa-if-npm migrate
+	$(PY) manage.py seed_demo
+	@echo "EventHub on http://$(HOST):$(PORT)/ (admin: /admin/, PWA: /app/, mail: var/mail/)"
+	$(PY) manage.py devserver $(HOST):$(PORT)
 
 backend-test: dev-venv
 	@scripts/check-test-services
@@ -100,8 +104,6 @@ ifeq ($(HAVE_NPM),yes)
 else
 	@echo "npm not found: skipping the PWA build (/app/ will say how to build it)."
 endif
-
-run: pwa-if-npm
 
 frontend-unit: $(FRONTEND)/node_modules/.installed
 	cd $(FRONTEND) && npm test --silent

@@ -58,6 +58,12 @@ class Scheduler:
     def seconds_until_next(self, now: float) -> float:
         return max(0.0, min(job.next_run for job in self.jobs) - now)
 
+    def run_until(self, stop: threading.Event, *, tick: float = 15.0) -> None:
+        """Run the jobs as they fall due until `stop` is set, waking at least every `tick` seconds."""
+        while not stop.is_set():
+            self.run_due(time.monotonic())
+            stop.wait(min(tick, self.seconds_until_next(time.monotonic())) or 0.1)
+
     def beat(self) -> None:
         """Touch the heartbeat file the container healthcheck reads."""
         if self.heartbeat is not None:
@@ -111,7 +117,5 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         logger.info("Scheduler started: %s", ", ".join(f"{c} every {s}s" for c, s in SCHEDULE))
-        while not stop.is_set():
-            scheduler.run_due(time.monotonic())
-            stop.wait(min(tick, scheduler.seconds_until_next(time.monotonic())) or 0.1)
+        scheduler.run_until(stop, tick=tick)
         logger.info("Scheduler stopped")
