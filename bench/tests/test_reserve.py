@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -16,10 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _bench_databases() -> set[str]:
+    """Return the benchmark databases made from this run's DATABASE_URL (other runs may share the server)."""
     params = connection.get_connection_params()
+    prefix = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or "eventhub"
     with psycopg.connect(host=params.get("host"), port=params.get("port"), user=params.get("user"),
                          password=params.get("password"), dbname="postgres") as conn:
-        return {row[0] for row in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE '%_bench_%'")}
+        rows = conn.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [f"{prefix}_bench_"])
+        return {row[0] for row in rows}
 
 
 @pytest.mark.django_db(transaction=True)
