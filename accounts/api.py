@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.parsers import JSONParser
@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from eventhub.openapi import errors
 
-from . import tokens
+from . import hooks, tokens
 from .authentication import BearerChallenge
 from .models import User
 from .permissions import IsAdmin
@@ -83,12 +83,25 @@ class RefreshSerializer(serializers.Serializer):
     )
 
 
+class EventRoleSerializer(serializers.Serializer):
+    event = serializers.UUIDField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    role = serializers.ChoiceField(choices=["manager", "door"])
+
+
 class MeSerializer(serializers.ModelSerializer):
+    event_roles = serializers.SerializerMethodField(help_text="Your roles on event teams (besides `role`).")
+
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "phone", "role", "is_active", "created_at"]
+        fields = ["id", "email", "full_name", "phone", "role", "is_active", "created_at", "event_roles"]
         # Only the profile is the user's to change: role and activation are for admins (users/{id}/).
-        read_only_fields = ["id", "email", "role", "is_active", "created_at"]
+        read_only_fields = ["id", "email", "role", "is_active", "created_at", "event_roles"]
+
+    @extend_schema_field(EventRoleSerializer(many=True))
+    def get_event_roles(self, user) -> list[dict]:
+        return hooks.event_roles(user)
 
 
 class AdminUserSerializer(serializers.ModelSerializer):

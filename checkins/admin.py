@@ -7,7 +7,7 @@ own and on each registration's page.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import EventTimeZoneAdmin, list_time
+from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, list_time
 from registrations.admin import ExportColumn, RegistrationAdmin
 
 from .models import Checkin
@@ -26,7 +26,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CheckinInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CheckinInline(ReadOnlyAdminMixin, ManagerInline, admin.TabularInline):
     model = Checkin
     fields = ("checked_in_at", "device", "admin", "scan_id", "created_at")
     readonly_fields = fields
@@ -45,9 +45,10 @@ RegistrationAdmin.export_columns = [
 
 
 @admin.register(Checkin)
-class CheckinAdmin(ReadOnlyAdminMixin, EventTimeZoneAdmin):
+class CheckinAdmin(ReadOnlyAdminMixin, EventScopedAdmin, EventTimeZoneAdmin):
+    event_path = "registration__event"
     list_display = ("attendee", "event", "ticket", "checked_in_at_local", "device", "admin")
-    list_filter = ("registration__event", "device", ("checked_in_at", admin.DateFieldListFilter))
+    list_filter = (("registration__event", admin.RelatedOnlyFieldListFilter), "device", ("checked_in_at", admin.DateFieldListFilter))
     list_select_related = ("registration__user", "registration__event", "registration__ticket", "admin")
     search_fields = ("registration__user__email", "registration__user__full_name", "=registration__qr_code")
     search_help_text = _("Attendee email or name, or a whole QR code.")

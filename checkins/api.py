@@ -12,12 +12,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import JWTAuthentication
-from accounts.permissions import IsAdmin
+from events import permissions
 from events.models import Event
 from eventhub.base import in_service_years
 from eventhub.openapi import errors
@@ -216,9 +217,27 @@ def _read_scan(data) -> dict | None:
         return None
 
 
+class _DoorAccess(APIView):
+    """The gates: admins and the event's team (managers, door staff); another event is 404."""
+
+    permission_classes = [permissions.WorksDoor]
+
+    def door_event(self, event_id) -> None:
+        """Refuse (404) an event the caller does not work the door of."""
+        if not permissions.holds(self.request.user, permissions.DOOR, event_id):
+            raise NotFound()
+
+
+class _DoorView(_DoorAccess):
+    """Scans and uploads: the staff user, and with it their team roles, is looked up at most every 10 s per process."""
+
+    def get_authenticators(self):
+        return [JWTAuthentication(user_ttl=10), SessionAuthentication()]
+
+
 @extend_schema(
     tags=["checkins"],
-    summary="Scan a ticket at the door (admin)",
+    summary="Scan a ticket at the door (admin, the event's team)",
     description=(
         "Verdicts: `ok` → 201; `invalid` → 400; `not_found` → 404; `wrong_event`, `not_paid`, `cancelled`, "
         "`already_checked_in` → 409 (with `checked_in_at`, `checked_in_by`, `device`). "
@@ -232,15 +251,6 @@ def _read_scan(data) -> dict | None:
         409: VerdictSerializer,
     },
 )
-class _DoorView(APIView):
-    """Scans and uploads from the gates: the staff user is looked up at most every 10 s per process."""
-
-    permission_classes = [IsAdmin]
-
-    def get_authenticators(self):
-        return [JWTAuthentication(user_ttl=10), SessionAuthentication()]
-
-
 class ScanView(_DoorView):
     def post(self, request):
         scan = _read_scan(request.data)
@@ -257,6 +267,7 @@ class ScanView(_DoorView):
                     status=400,
                 )
             scan = serializer.validated_data
+        self.door_event(scan["event"])
         verdict = services.scan(code=scan["code"], event_id=scan["event"], device=scan["device"], admin=request.user)
         response = Response(_verdict_body(verdict), status=STATUS[verdict.result])
         # A refused ticket is a verdict, not a failure: keep Django from logging a warning per 4xx at the door.
@@ -273,7 +284,7 @@ class ScanView(_DoorView):
 
 @extend_schema(
     tags=["checkins"],
-    summary="The offline manifest of an event's paid tickets (admin)",
+    summary="The offline manifest of an event's paid tickets (admin, the event's team)",
     description=(
         "Without `cursor`: every paid ticket. With the `cursor` of an earlier answer: the tickets added or changed "
         "since (admissions included) and the registrations cancelled since (`removed`). 400 `invalid_cursor` for "
@@ -282,12 +293,11 @@ class ScanView(_DoorView):
     parameters=[ManifestQuerySerializer],
     responses={200: ManifestSerializer, **errors(e400="invalid, invalid_cursor", e404="not_found")},
 )
-class ManifestView(APIView):
-    permission_classes = [IsAdmin]
-
+class ManifestView(_DoorAccess):
     def get(self, request):
         params = ManifestQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
+        self.door_event(params.validated_data["event"])
         event = get_object_or_404(Event, pk=params.validated_data["event"])
         result = selectors.manifest(event=event, cursor=params.validated_data.get("cursor") or None)
         return Response(ManifestSerializer(result).data)
@@ -295,7 +305,7 @@ class ManifestView(APIView):
 
 @extend_schema(
     tags=["checkins"],
-    summary="Upload scans made offline (admin)",
+    summary="Upload scans made offline (admin, the event's team)",
     description=(
         "Idempotent by `scan_id`; the earliest admission of a ticket wins. A scan that lost to an earlier "
         "admission answers `already_checked_in` with the winner's time. At most 1000 scans a request."
@@ -307,6 +317,7 @@ class SyncView(_DoorView):
     def post(self, request):
         serializer = SyncSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        self.door_event(serializer.validated_data["event"])
         event = get_object_or_404(Event.objects.only("id"), pk=serializer.validated_data["event"])
         scans = [services.OfflineScanIn(**scan) for scan in serializer.validated_data["scans"]]
         answers = services.sync(event_id=event.pk, scans=scans, admin=request.user)
@@ -319,20 +330,23 @@ class SyncView(_DoorView):
         return Response(SyncResponseSerializer({"results": results}).data)
 
 
-@extend_schema(tags=["checkins"], summary="Admissions (admin)", parameters=[CheckinFilterSerializer])
+@extend_schema(
+    tags=["checkins"], summary="Admissions (admin, the events' managers)", parameters=[CheckinFilterSerializer]
+)
 class CheckinListView(generics.ListAPIView):
     serializer_class = CheckinSerializer
-    permission_classes = [IsAdmin]
+    permission_classes = [permissions.ManagesEvents]
 
     def get_queryset(self):
         params = CheckinFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return selectors.checkins(event_id=params.validated_data.get("event"), device=params.validated_data.get("device"))
+        rows = selectors.checkins(event_id=params.validated_data.get("event"), device=params.validated_data.get("device"))
+        return permissions.scope(rows, self.request.user, permissions.MANAGE, path="registration__event")
 
 
 @extend_schema(
     tags=["events"],
-    summary="An event's stats (admin)",
+    summary="An event's stats (admin, the event's team)",
     description=(
         "Registrations by status, admissions, per ticket type, and the last hour's admissions per minute per device. "
         "`registered` counts every registration; `pending + paid + cancelled = registered`."
@@ -340,10 +354,10 @@ class CheckinListView(generics.ListAPIView):
     responses={200: StatsSerializer},
 )
 class EventStatsView(APIView):
-    permission_classes = [IsAdmin]
+    permission_classes = [permissions.WorksDoor]
 
     def get(self, request, slug):
-        event = get_object_or_404(Event, slug=slug)
+        event = get_object_or_404(permissions.events_for(request.user, permissions.DOOR), slug=slug)
         return Response(StatsSerializer(selectors.event_stats(event=event)).data)
 
 

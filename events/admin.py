@@ -13,12 +13,72 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import F, Sum
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Ticket
+from . import permissions
+from .models import Event, EventMember, Ticket
 from .templatetags.eventhub import rupiah
+
+
+class _ManagerAccess:
+    """What an event's manager may do on an admin page, besides what admins may (everything)."""
+
+    manager_permissions: tuple[str, ...] = ("view",)  # of "view", "add", "change", "delete"
+
+    def _manager_may(self, request, action: str) -> bool:
+        return action in self.manager_permissions and permissions.holds(request.user, permissions.MANAGE)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._manager_may(request, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return (
+            super().has_view_permission(request, obj)
+            or self._manager_may(request, "view")
+            or self._manager_may(request, "change")
+        )
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) or self._manager_may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._manager_may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or self._manager_may(request, "delete")
+
+
+class EventScopedAdmin(_ManagerAccess):
+    """An admin page that an event's managers see too, showing only their events' objects.
+
+    `event_path` is the lookup from the model to its Event. Another event's
+    object is 404 for a manager (Django's admin would redirect with a message),
+    and choices of events in forms are the manager's own.
+    """
+
+    event_path = "event"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return permissions.scope(queryset, request.user, permissions.MANAGE, path=self.event_path)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not permissions.is_admin(request.user):
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Event:
+            kwargs["queryset"] = permissions.events_for(request.user, permissions.MANAGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ManagerInline(_ManagerAccess):
+    """An inline that an event's managers see on their own events' pages (the parent page is scoped)."""
 
 
 def list_time(value, event: Event) -> str:
@@ -108,7 +168,8 @@ def seats_left(ticket: Ticket) -> int | str:
     return "" if ticket._state.adding else ticket.seats_left
 
 
-class TicketInline(admin.TabularInline):
+class TicketInline(ManagerInline, admin.TabularInline):
+    manager_permissions = ("view", "add", "change", "delete")
     model = Ticket
     form = TicketForm
     fields = ("name", "price", "quota", "sold", seats_left, "sales_start", "sales_end", "description")
@@ -117,8 +178,21 @@ class TicketInline(admin.TabularInline):
     show_change_link = True
 
 
+class TeamInline(ManagerInline, admin.TabularInline):
+    """The event's team: admins add and remove members here; managers see it (and add door staff in the PWA)."""
+
+    model = EventMember
+    fk_name = "event"
+    fields = ("user", "role", "added_by", "created_at")
+    readonly_fields = ("added_by", "created_at")
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
 @admin.register(Event)
-class EventAdmin(EventTimeZoneAdmin):
+class EventAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+    event_path = "pk"
+    manager_permissions = ("view", "change")
     list_display = ("title", "local_date", "location", "timezone", "is_active", "seats")
     list_filter = ("is_active", UpcomingFilter, "timezone")
     search_fields = ("title", "slug", "location")
@@ -132,7 +206,7 @@ class EventAdmin(EventTimeZoneAdmin):
         (_("Record"), {"fields": ("id", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
     readonly_fields = ("id", "created_at", "updated_at")
-    inlines = [TicketInline]
+    inlines = [TicketInline, TeamInline]
 
     def get_queryset(self, request):
         seats = {"seats_sold": Sum("tickets__sold"), "seats_quota": Sum("tickets__quota")}
@@ -159,12 +233,13 @@ class EventAdmin(EventTimeZoneAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(EventTimeZoneAdmin):
+class TicketAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+    manager_permissions = ("view", "add", "change", "delete")
     form = TicketForm
     list_display = (
         "name", "event", "price_rupiah", "quota", "sold", seats_left, "sales_start_local", "sales_end_local"
     )
-    list_filter = ("event__is_active", "event")
+    list_filter = ("event__is_active", ("event", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("event",)
     search_fields = ("name", "event__title")
     autocomplete_fields = ("event",)

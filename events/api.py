@@ -13,26 +13,36 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from accounts.permissions import IsAdmin, is_admin
+from accounts.models import User
 from eventhub.base import DomainError, in_service_years
 from eventhub.openapi import errors
 
-from . import hooks
-from .models import Event, Ticket
+from . import hooks, permissions, teams
+from .models import Event, EventMember, Ticket
+from .permissions import is_admin
 
 
-class _AdminWrites(IsAdmin):
-    """Anyone reads; admins write."""
+class _StaffWrites(BasePermission):
+    """Anyone reads; a write needs the capability the view names for its method (none named: admins only).
+
+    Which event a write may touch is the view's scoped queryset: another event's is 404.
+    """
 
     public_read = True
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or super().has_permission(request, view)
+        if request.method in SAFE_METHODS:
+            return True
+        capability = getattr(view, "write_capability", {}).get(request.method)
+        if capability is None:
+            return is_admin(request.user)
+        return permissions.holds(request.user, capability)
 
 
 def _in_use(message) -> DomainError:
@@ -134,16 +144,25 @@ def _save_event(serializer: EventSerializer) -> Event:
 
 
 def _events_for(request):
+    """Events `request` may read: admins all; others the active ones and those of their own teams."""
     # The seats left shown must not count holds whose payment window has run out.
     hooks.release_expired_holds()
     events = Event.objects.prefetch_related("tickets")
-    return events if is_admin(request) else events.filter(is_active=True)
+    if request.method not in SAFE_METHODS:
+        return permissions.scope(events, request.user, permissions.MANAGE, path="pk")
+    if is_admin(request.user):
+        return events
+    own = permissions.event_ids(request.user, permissions.DOOR)
+    return events.filter(Q(is_active=True) | Q(pk__in=own)) if own else events.filter(is_active=True)
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="List events",
-        description="The public sees active events; admins see all and may filter with `is_active`.",
+        description=(
+            "The public sees active events; admins see all and may filter with `is_active`; "
+            "team members also see their own events, active or not."
+        ),
         parameters=[EventFilterSerializer],
     ),
     post=extend_schema(summary="Create an event (admin)", responses={201: EventSerializer, **errors(e400="invalid")}),
@@ -151,7 +170,7 @@ def _events_for(request):
 @extend_schema(tags=["events"])
 class EventListView(generics.ListCreateAPIView):
     serializer_class = EventSerializer
-    permission_classes = [_AdminWrites]
+    permission_classes = [_StaffWrites]
 
     def get_queryset(self):
         params = EventFilterSerializer(data=self.request.query_params)
@@ -160,7 +179,7 @@ class EventListView(generics.ListCreateAPIView):
         events = _events_for(self.request).order_by("event_date", "id")
         if filters.get("search"):
             events = events.filter(Q(title__icontains=filters["search"]) | Q(location__icontains=filters["search"]))
-        if filters.get("is_active") is not None and is_admin(self.request):
+        if filters.get("is_active") is not None and is_admin(self.request.user):
             events = events.filter(is_active=filters["is_active"])
         if filters.get("upcoming") is not None:
             now = timezone.now()
@@ -172,8 +191,15 @@ class EventListView(generics.ListCreateAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="An event with its ticket types", description="An inactive event is 404 for non-admins."),
-    patch=extend_schema(summary="Change an event (admin)", responses={200: EventSerializer, **errors(e400="invalid")}),
+    get=extend_schema(
+        summary="An event with its ticket types",
+        description="An inactive event is 404 but for admins and the event's team.",
+    ),
+    patch=extend_schema(
+        summary="Change an event (admin, the event's managers)",
+        description="Another event's is 404 for managers.",
+        responses={200: EventSerializer, **errors(e400="invalid")},
+    ),
     delete=extend_schema(
         summary="Delete an event and its ticket types (admin)",
         responses={204: OpenApiResponse(description="Deleted."), **errors(e409="has_registrations")},
@@ -182,7 +208,8 @@ class EventListView(generics.ListCreateAPIView):
 @extend_schema(tags=["events"])
 class EventDetailView(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = EventSerializer
-    permission_classes = [_AdminWrites]
+    permission_classes = [_StaffWrites]
+    write_capability = {"PATCH": permissions.MANAGE}
     lookup_field = "slug"
     http_method_names = ["get", "patch", "delete", "options"]
 
@@ -201,10 +228,14 @@ class EventDetailView(generics.RetrieveUpdateDestroyAPIView):
 
 
 class _EventTickets:
-    """Ticket types of the event named in the URL (an inactive event is hidden from non-admins)."""
+    """Ticket types of the event named in the URL (an inactive event is hidden but from admins and its team).
+
+    Its managers write them too; for anyone else another event's are 404.
+    """
 
     serializer_class = TicketSerializer
-    permission_classes = [_AdminWrites]
+    permission_classes = [_StaffWrites]
+    write_capability = {method: permissions.MANAGE for method in ("POST", "PATCH", "DELETE")}
 
     def get_event(self) -> Event:
         if not hasattr(self, "_event"):
@@ -217,7 +248,7 @@ class _EventTickets:
 
 @extend_schema_view(
     get=extend_schema(summary="List an event's ticket types"),
-    post=extend_schema(summary="Add a ticket type (admin)", responses={201: TicketSerializer, **errors(e400="invalid")}),
+    post=extend_schema(summary="Add a ticket type (admin, the event's managers)", responses={201: TicketSerializer, **errors(e400="invalid")}),
 )
 @extend_schema(tags=["events"])
 class TicketListView(_EventTickets, generics.ListCreateAPIView):
@@ -228,12 +259,12 @@ class TicketListView(_EventTickets, generics.ListCreateAPIView):
 @extend_schema_view(
     get=extend_schema(summary="A ticket type"),
     patch=extend_schema(
-        summary="Change a ticket type (admin)",
+        summary="Change a ticket type (admin, the event's managers)",
         description="`sold` is read-only; the quota can never go below it (400 with `fields.quota`).",
         responses={200: TicketSerializer, **errors(e400="invalid")},
     ),
     delete=extend_schema(
-        summary="Delete a ticket type (admin)",
+        summary="Delete a ticket type (admin, the event's managers)",
         responses={204: OpenApiResponse(description="Deleted."), **errors(e409="has_registrations")},
     ),
 )
@@ -272,3 +303,93 @@ urlpatterns = [
     path("events/<slug:slug>/tickets/", TicketListView.as_view(), name="api-tickets"),
     path("events/<slug:slug>/tickets/<uuid:pk>/", TicketDetailView.as_view(), name="api-ticket"),
 ]
+
+
+# --- The event's team (issue 11) ----------------------------------------------
+
+
+class TeamUserSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = TeamUserSerializer(read_only=True)
+
+    class Meta:
+        model = EventMember
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = fields
+
+
+class TeamAddSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The email address of an existing account.")
+    role = serializers.ChoiceField(choices=EventMember.Role.choices)
+
+    def validate_email(self, value: str):
+        user = User.objects.filter(email__iexact=value.strip(), is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(_("No active account has this email address."), code="unknown_user")
+        return user
+
+
+class TeamRemoveSerializer(serializers.Serializer):
+    user = serializers.UUIDField(help_text="The id of the member's account.")
+
+
+@extend_schema(tags=["events"])
+class TeamView(generics.ListAPIView):
+    """The team of the event in the URL: admins and its managers; another event's is 404."""
+
+    serializer_class = TeamMemberSerializer
+    permission_classes = [permissions.ManagesEvents]
+
+    def get_event(self) -> Event:
+        events = permissions.events_for(self.request.user, permissions.MANAGE)
+        return get_object_or_404(events, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return EventMember.objects.filter(event=self.get_event()).select_related("user").order_by("role", "created_at")
+
+    @extend_schema(summary="An event's team (admin, the event's managers)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Add a team member, or change their role",
+        description=(
+            "Admins add managers and door staff; managers add door staff to their own events. "
+            "201 for a new member, 200 when an existing member's role changed."
+        ),
+        request=TeamAddSerializer,
+        responses={200: TeamMemberSerializer, 201: TeamMemberSerializer, **errors(e400="invalid", e403="permission_denied")},
+    )
+    def post(self, request, slug):
+        event = self.get_event()
+        data = TeamAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member, created = teams.add_member(
+            event=event, user=data.validated_data["email"], role=data.validated_data["role"], by=request.user
+        )
+        body = TeamMemberSerializer(EventMember.objects.select_related("user").get(pk=member.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Remove a team member",
+        description="Names the member's account as `user` in the body (or the query). Managers remove door staff only.",
+        request=TeamRemoveSerializer,
+        parameters=[OpenApiParameter("user", OpenApiTypes.UUID, required=False)],
+        responses={204: OpenApiResponse(description="Removed."), **errors(e403="permission_denied")},
+    )
+    def delete(self, request, slug):
+        event = self.get_event()
+        source = request.data if isinstance(request.data, dict) and request.data else request.query_params
+        data = TeamRemoveSerializer(data={"user": source.get("user")})
+        data.is_valid(raise_exception=True)
+        member = get_object_or_404(EventMember.objects.select_related("event"), event=event, user_id=data.validated_data["user"])
+        teams.remove_member(member=member, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns.append(path("events/<slug:slug>/team/", TeamView.as_view(), name="api-event-team"))

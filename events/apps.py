@@ -6,3 +6,10 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from accounts import hooks
+
+        from . import permissions
+
+        hooks.register_event_roles(permissions.listed_roles)

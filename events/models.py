@@ -1,6 +1,7 @@
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -112,3 +113,36 @@ class Ticket(TimestampedModel):
         if self.sales_end and now >= self.sales_end:
             return False
         return True
+
+
+class EventMember(models.Model):
+    """A user's role on one event's team, besides their platform role.
+
+    `manager` runs the event (edits it and its ticket types, sees and cancels
+    its registrations, its files, stats and exports, adds door staff); `door`
+    only checks people in (scan, manifest, sync, attendee search, stats).
+    """
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager")
+        DOOR = "door", _("Door staff")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="team", verbose_name=_("event"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("added by")
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["event", "role", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_team_role_per_user_event")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.event}"

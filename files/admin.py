@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events import permissions
+from events.admin import EventScopedAdmin, ManagerInline
 from registrations.admin import RegistrationAdmin
 
 from . import archives, downloads, services
@@ -28,7 +30,8 @@ class EventFilter(admin.SimpleListFilter):
     parameter_name = "event"
 
     def lookups(self, request, model_admin):
-        events = Event.objects.filter(registrations__files__isnull=False).distinct().order_by("-event_date")
+        events = permissions.events_for(request.user, permissions.MANAGE)
+        events = events.filter(registrations__files__isnull=False).distinct().order_by("-event_date")
         return [(str(event.pk), event.title) for event in events]
 
     def queryset(self, request, queryset):
@@ -42,7 +45,8 @@ class TypeFilter(admin.SimpleListFilter):
     parameter_name = "filetype"
 
     def lookups(self, request, model_admin):
-        return [(mime, mime) for mime in File.objects.order_by("filetype").values_list("filetype", flat=True).distinct()]
+        files = model_admin.get_queryset(request).order_by("filetype")
+        return [(mime, mime) for mime in files.values_list("filetype", flat=True).distinct()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -66,7 +70,9 @@ def preview(file: File) -> str:
 
 
 @admin.register(File)
-class FileAdmin(admin.ModelAdmin):
+class FileAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_path = "registration__event"
+    manager_permissions = ("view", "delete")
     list_display = ["filename", "owner", "registration_link", "event", "filetype", human_size, "created_at", preview]
     list_filter = [EventFilter, TypeFilter, "created_at"]
     search_fields = ["user__email", "filename"]
@@ -132,7 +138,7 @@ class FileAdmin(admin.ModelAdmin):
         """Stream every file attached to a registration of one event."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        event = get_object_or_404(Event, pk=event_id)
+        event = get_object_or_404(permissions.events_for(request.user, permissions.MANAGE), pk=event_id)
         files = File.objects.filter(registration__event=event)
         return _zip_response(files, name=f"{event.slug}-files-{timezone.localtime():%Y%m%d-%H%M}.zip")
 
@@ -159,7 +165,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-class FileInline(admin.TabularInline):
+class FileInline(ManagerInline, admin.TabularInline):
     """The files an attendee attached to a registration, shown on the registration's admin page."""
 
     model = File

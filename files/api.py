@@ -24,7 +24,7 @@ class FileOwnerSerializer(serializers.Serializer):
 
 class FileSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
-    user = FileOwnerSerializer(read_only=True, required=False, help_text="Who uploaded the file (admins only).")
+    user = FileOwnerSerializer(read_only=True, required=False, help_text="Who uploaded the file (admins and managers only).")
 
     class Meta:
         model = File
@@ -35,7 +35,7 @@ class FileSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         # DESIGN §4's file fields for attendees; staff also see whose file it is.
-        if request is None or not request.user.is_staff:
+        if request is None or not selectors.sees_owners(request.user):
             fields.pop("user")
         return fields
 
@@ -81,7 +81,7 @@ class FileListCreate(generics.ListAPIView):
         query = FileFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        staff = self.request.user.is_staff
+        staff = selectors.sees_owners(self.request.user)
         return selectors.filter_files(
             selectors.visible_files(user=self.request.user).select_related("user"),
             event=params.get("event"),
@@ -92,7 +92,7 @@ class FileListCreate(generics.ListAPIView):
         )
 
     @extend_schema(
-        description="The caller's files; admins see every file and may filter by owner.",
+        description="The caller's files; admins see every file, managers their events' files, and may filter by owner.",
         parameters=[
             OpenApiParameter("event", OpenApiTypes.UUID, description="event id"),
             OpenApiParameter("registration", OpenApiTypes.UUID, description="registration id"),

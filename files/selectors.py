@@ -2,16 +2,26 @@
 
 from django.db.models import Q, QuerySet
 
+from events import permissions
+
 from .models import File
 
 
 def visible_files(*, user) -> QuerySet:
-    """Return the files `user` may read: their own, or every file for staff."""
+    """Return the files `user` may read: their own, every file for admins, their events' for managers."""
     if not user.is_authenticated:
         return File.objects.none()
-    if user.is_staff:
+    ids = permissions.event_ids(user, permissions.MANAGE)
+    if ids is None:
         return File.objects.all()
+    if ids:
+        return File.objects.filter(Q(user=user) | Q(registration__event_id__in=ids))
     return File.objects.filter(user=user)
+
+
+def sees_owners(user) -> bool:
+    """Return whether `user` reviews others' files (admins, managers): lists then show and search the owner."""
+    return permissions.holds(user, permissions.MANAGE)
 
 
 def filter_files(

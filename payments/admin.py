@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events.admin import EventScopedAdmin, ManagerInline
 from registrations.admin import RegistrationAdmin
 
 from . import reconciliation, refunds
@@ -57,7 +58,9 @@ class WebhookEventInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_path = "registration__event"
+    manager_permissions = ("view", "change")
     list_display = ("order_id", "provider", "status", "amount", "attendee", "payment_method", "created_at", "paid_at")
     list_filter = (NeedsRefundFilter, "status", "provider", "created_at")
     search_fields = ("order_id", "external_id", "registration__user__email")
@@ -126,7 +129,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
         return False
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ManagerInline, admin.TabularInline):
     """The payment attempts of a registration, each with a link to its webhook events."""
 
     model = Payment

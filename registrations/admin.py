@@ -28,7 +28,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin import EventTimeZoneAdmin, list_time
+from events import permissions
+from events.admin import EventScopedAdmin, EventTimeZoneAdmin, list_time
 from events.models import Event, Ticket
 from events.templatetags.eventhub import rupiah
 
@@ -77,7 +78,8 @@ class TicketFilter(admin.SimpleListFilter):
     parameter_name = "ticket"
 
     def lookups(self, request, model_admin):
-        tickets = Ticket.objects.select_related("event").order_by("event__event_date", "price", "name")
+        tickets = permissions.scope(Ticket.objects.select_related("event"), request.user, permissions.MANAGE)
+        tickets = tickets.order_by("event__event_date", "price", "name")
         try:
             event_id = uuid.UUID(request.GET.get("event__id__exact", ""))
         except ValueError:
@@ -95,12 +97,13 @@ class TicketFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(EventTimeZoneAdmin):
+class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+    manager_permissions = ("view", "change")
     list_display = (
         "attendee_email", "attendee_name", "event", "ticket_name", "status", "amount_rupiah",
         "paid_at_local", "expires_at_local", "created_at",
     )
-    list_filter = ("status", "event", TicketFilter, "cancel_reason", ("paid_at", admin.DateFieldListFilter))
+    list_filter = ("status", ("event", admin.RelatedOnlyFieldListFilter), TicketFilter, "cancel_reason", ("paid_at", admin.DateFieldListFilter))
     # The ticket's event too: each row's checkbox is labelled with str(registration), which names it.
     list_select_related = ("user", "event", "ticket__event")
     search_fields = ("user__email", "user__full_name", "=qr_code", "payment_ref")

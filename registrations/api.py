@@ -1,7 +1,9 @@
 """API v1: registrations — buy (the reservation service), list, cancel, and the QR ticket image (DESIGN §4).
 
 A user sees only their own registrations; anything else is 404, never 403, so
-ids cannot be probed. Admins see all and filter by event, status and email.
+ids cannot be probed. Admins see all and filter by event, status and email;
+an event's team (managers and door staff) also sees that event's, and its
+managers cancel them (events.permissions).
 """
 
 import functools
@@ -16,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, renderers, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import is_admin
+from events import permissions
 from events.models import Event, Ticket
 from eventhub.openapi import errors
 
@@ -112,9 +114,15 @@ def _ticket_query() -> tuple[str, list[str], list[str]]:
     return sql, [f.attname for f in ticket], [f.attname for f in event]
 
 
-def _registrations_for(request):
+def _registrations_for(request, capability=permissions.DOOR):
+    """Registrations `request` may see: one's own, and those of the events one holds `capability` on."""
     registrations = Registration.objects.select_related("event", "ticket", "user")
-    return registrations if is_admin(request) else registrations.filter(user=request.user)
+    ids = permissions.event_ids(request.user, capability)
+    if ids is None:
+        return registrations
+    if not ids:
+        return registrations.filter(user=request.user)
+    return registrations.filter(Q(user=request.user) | Q(event_id__in=ids))
 
 
 def _shown_registrations(request):
@@ -126,7 +134,7 @@ def _shown_registrations(request):
 @extend_schema_view(
     get=extend_schema(
         summary="List registrations",
-        description="Your own; admins see everyone's.",
+        description="Your own; admins see everyone's, an event's team that event's too.",
         parameters=[RegistrationFilterSerializer],
     ),
     post=extend_schema(
@@ -149,7 +157,7 @@ class RegistrationListView(generics.ListCreateAPIView):
             registrations = registrations.filter(event_id=filters["event"])
         if filters.get("status"):
             registrations = registrations.filter(status=filters["status"])
-        if filters.get("search") and is_admin(self.request):
+        if filters.get("search") and permissions.holds(self.request.user, permissions.DOOR):
             term = filters["search"]
             registrations = registrations.filter(Q(user__email__icontains=term) | Q(user__full_name__icontains=term))
         return registrations
@@ -177,7 +185,8 @@ class RegistrationDetailView(generics.RetrieveAPIView):
     tags=["registrations"],
     summary="Cancel a registration and release its seat",
     description=(
-        "Owners may cancel while payment is pending; admins may cancel a paid one too (reason `staff`). "
+        "Owners may cancel while payment is pending; admins and the event's managers may cancel a paid one too "
+        "(reason `staff`); door staff may not (403). "
         "Cancelling again answers 200 with the registration unchanged."
     ),
     request=None,
@@ -186,7 +195,12 @@ class RegistrationDetailView(generics.RetrieveAPIView):
 class RegistrationCancelView(APIView):
     def post(self, request, pk):
         registration = get_object_or_404(_registrations_for(request), pk=pk)
-        reason = Registration.CancelReason.STAFF if is_admin(request) else Registration.CancelReason.USER
+        if permissions.holds(request.user, permissions.MANAGE, registration.event_id):
+            reason = Registration.CancelReason.STAFF
+        elif registration.user_id == request.user.pk:
+            reason = Registration.CancelReason.USER
+        else:
+            raise PermissionDenied(_("Door staff cannot cancel registrations."))
         services.cancel(registration=registration, reason=reason)
         registration = _registrations_for(request).get(pk=pk)
         return Response(RegistrationSerializer(registration, context={"request": request}).data)
@@ -205,7 +219,7 @@ class PNGRenderer(renderers.BaseRenderer):
 @extend_schema(
     tags=["registrations"],
     summary="The QR ticket image (PNG)",
-    description="For the owner (bearer token or site session) and admins, once the registration is paid.",
+    description="For the owner (bearer token or site session), admins and the event's team, once it is paid.",
     responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="The QR code as PNG.")},
 )
 class RegistrationQRView(APIView):

@@ -38,6 +38,8 @@ def _event_form(*, title="Festival Kopi Nusantara", slug="festival-kopi", date="
         "event_date_0": date, "event_date_1": time, "timezone": timezone_name, "is_active": "on",
         "tickets-TOTAL_FORMS": str(len(rows)), "tickets-INITIAL_FORMS": str(initial),
         "tickets-MIN_NUM_FORMS": "0", "tickets-MAX_NUM_FORMS": "1000",
+        # The event's team, an inline of its own (no members added here).
+        "team-TOTAL_FORMS": "0", "team-INITIAL_FORMS": "0", "team-MIN_NUM_FORMS": "0", "team-MAX_NUM_FORMS": "1000",
     }
     for row in rows:
         data.update(row)

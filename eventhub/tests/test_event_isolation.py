@@ -1,0 +1,82 @@
+"""A manager of one event sees nothing of another: API lists and details, the admin, download links."""
+
+import pytest
+from django.urls import reverse
+
+from .principals import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w():
+    return build_world()
+
+
+def test_api_lists_show_only_the_managers_events(w):
+    api = w.api_client("other_manager")
+    registrations = api.get(reverse("api-registrations"), {"page_size": 100}).data["results"]
+    assert {r["id"] for r in registrations} == {str(w.other_registration.pk)}
+    files = api.get(reverse("files_api:file-list")).data["results"]
+    assert {f["id"] for f in files} == {str(w.other_file.pk)}
+    assert api.get(reverse("api-checkins")).data["results"] == []
+    # Filtering by the other event finds nothing either.
+    assert api.get(reverse("api-registrations"), {"event": str(w.event.pk)}).data["count"] == 0
+
+
+def test_api_details_of_another_event_are_404(w):
+    api = w.api_client("other_manager")
+    urls = [
+        reverse("api-registration", kwargs={"pk": w.registration.pk}),
+        reverse("api-registration-qr", kwargs={"pk": w.registration.pk}),
+        reverse("files_api:file-detail", kwargs={"pk": w.file.pk}),
+        reverse("files_api:file-download", kwargs={"pk": w.file.pk}),
+        reverse("api-event-stats", kwargs={"slug": w.event.slug}),
+        reverse("api-event-team", kwargs={"slug": w.event.slug}),
+        reverse("api-checkin-manifest") + f"?event={w.event.pk}",
+    ]
+    assert [api.get(url).status_code for url in urls] == [404] * len(urls)
+
+
+def test_the_manager_of_the_event_reads_them(w):
+    api = w.api_client("manager")
+    registrations = api.get(reverse("api-registrations"), {"page_size": 100}).data["results"]
+    assert str(w.registration.pk) in {r["id"] for r in registrations}
+    assert str(w.other_registration.pk) not in {r["id"] for r in registrations}
+    files = api.get(reverse("files_api:file-list")).data["results"]
+    assert [f["id"] for f in files] == [str(w.file.pk)] and files[0]["user"]["email"] == w.attendee.email
+
+
+def test_an_inactive_event_is_visible_to_its_team_only(w):
+    w.event.is_active = False
+    w.event.save()
+    url = reverse("api-event", kwargs={"slug": w.event.slug})
+    assert w.api_client("manager").get(url).status_code == 200
+    assert w.api_client("door").get(url).status_code == 200
+    assert w.api_client("other_manager").get(url).status_code == 404
+    listed = w.api_client("other_manager").get(reverse("api-events")).data["results"]
+    assert w.event.slug not in {e["slug"] for e in listed}
+
+
+def test_the_site_download_link_of_another_events_file_is_404(w, client):
+    client.force_login(w.other_manager)
+    assert client.get(reverse("files:download", args=[w.file.pk])).status_code == 404
+    client.force_login(w.manager)
+    assert client.get(reverse("files:download", args=[w.file.pk])).status_code == 200
+
+
+def test_admin_lists_show_only_the_managers_events(w, client):
+    client.force_login(w.other_manager)
+    for name, hidden in [
+        ("registrations_registration", w.attendee.email),
+        ("files_file", w.file.filename),
+        ("events_event", w.event.title),
+        ("payments_payment", w.payment.order_id),
+    ]:
+        page = client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        assert hidden not in page, name
+    page = client.get(reverse("admin:registrations_registration_changelist")).content.decode()
+    assert w.other_registration.user.email in page
+    # The filters offer only the manager's own events.
+    assert w.event.title not in client.get(reverse("admin:files_file_changelist")).content.decode()
+    assert client.get(reverse("admin:files_file_event_zip", args=[w.event.pk])).status_code == 404
