@@ -87,7 +87,7 @@ class EventRoleSerializer(serializers.Serializer):
     event = serializers.UUIDField()
     slug = serializers.CharField()
     title = serializers.CharField()
-    role = serializers.ChoiceField(choices=["manager", "door"])
+    role = serializers.CharField(help_text="`manager` or `door`.")
 
 
 class MeSerializer(serializers.ModelSerializer):
