@@ -159,6 +159,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
+# Default date formats name the time zone (WIB, WITA, WIT): eventhub/formats/.
+FORMAT_MODULE_PATH = ["eventhub.formats"]
 
 
 # --- Static files and storage -----------------------------------------------

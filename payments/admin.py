@@ -13,13 +13,50 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin import EventScopedAdmin, ManagerInline
+from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, list_time
+from events.templatetags.eventhub import rupiah
 from registrations.admin import RegistrationAdmin
 
 from . import reconciliation, refunds
 from .models import Payment, WebhookEvent
 
 Status = Payment.Status
+
+# What asking the gateway about a payment did (reconciliation.sync_with_gateway), said to staff.
+SYNC_OUTCOMES = {
+    "paid": _("paid: the ticket is confirmed"),
+    "duplicate": _("already settled: nothing changed"),
+    "needs_refund": _("paid, but the ticket could not be kept: it needs a refund"),
+    "failed": _("the payment failed"),
+    "expired": _("the payment expired"),
+    "refunded": _("refunded at the gateway"),
+    "pending": _("still waiting for payment"),
+    "ignored": _("nothing to change"),
+    "not_found": _("the gateway does not know this payment"),
+    "unavailable": _("the gateway did not answer: try again later"),
+    "amount_mismatch": _("the gateway reports another amount: nothing was applied"),
+    "currency_mismatch": _("the gateway reports another currency: nothing was applied"),
+}
+
+
+class _PaymentColumns:
+    """Amounts in rupiah, methods by name and times in the event's zone, for lists of payments."""
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_rupiah(self, payment: Payment) -> str:
+        return rupiah(payment.amount)
+
+    @admin.display(description=_("payment method"), ordering="payment_method")
+    def method(self, payment: Payment) -> str:
+        return payment.method_name
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created_local(self, payment: Payment) -> str:
+        return list_time(payment.created_at, payment.registration.event)
+
+    @admin.display(description=_("paid at"), ordering="paid_at")
+    def paid_local(self, payment: Payment) -> str:
+        return list_time(payment.paid_at, payment.registration.event)
 
 
 def _webhook_events_link(payment: Payment) -> str:
@@ -58,17 +95,19 @@ class WebhookEventInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(EventScopedAdmin, admin.ModelAdmin):
+class PaymentAdmin(EventScopedAdmin, _PaymentColumns, EventTimeZoneAdmin):
     event_path = "registration__event"
     manager_permissions = ("view", "change")
-    list_display = ("order_id", "provider", "status", "amount", "attendee", "payment_method", "created_at", "paid_at")
+    list_display = (
+        "order_id", "provider", "status", "amount_rupiah", "attendee", "method", "created_local", "paid_local",
+    )
     list_filter = (NeedsRefundFilter, "status", "provider", "created_at")
     search_fields = ("order_id", "external_id", "registration__user__email")
-    list_select_related = ("registration__user",)
+    list_select_related = ("registration__user", "registration__event")
     date_hierarchy = "created_at"
     readonly_fields = (
-        "id", "registration_link", "provider", "order_id", "external_id", "amount", "currency", "status",
-        "payment_method", "token", "redirect_url", "expires_at", "paid_at", "refund_ref", "refunded_at", "note",
+        "id", "registration_link", "provider", "order_id", "external_id", "amount_rupiah", "currency", "status",
+        "method", "token", "redirect_url", "expires_at", "paid_at", "refund_ref", "refunded_at", "note",
         "raw_response", "created_at", "updated_at",
     )
     fields = readonly_fields
@@ -80,6 +119,9 @@ class PaymentAdmin(EventScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def event_timezone(self, request, obj):
+        return obj.registration.event.timezone if obj else None
 
     @admin.display(description=_("attendee"), ordering="registration__user__email")
     def attendee(self, payment):
@@ -105,7 +147,7 @@ class PaymentAdmin(EventScopedAdmin, admin.ModelAdmin):
     def ask_gateway(self, request, queryset):
         for payment in queryset:
             outcome = reconciliation.sync_with_gateway(payment=payment)
-            self.message_user(request, f"{payment.order_id}: {outcome}")
+            self.message_user(request, f"{payment.order_id}: {SYNC_OUTCOMES.get(outcome, outcome)}")
 
 
 @admin.register(WebhookEvent)
@@ -129,11 +171,11 @@ class WebhookEventAdmin(admin.ModelAdmin):
         return False
 
 
-class PaymentInline(ManagerInline, admin.TabularInline):
+class PaymentInline(ManagerInline, _PaymentColumns, admin.TabularInline):
     """The payment attempts of a registration, each with a link to its webhook events."""
 
     model = Payment
-    fields = ("order_link", "provider", "status", "amount", "payment_method", "created_at", "paid_at",
+    fields = ("order_link", "provider", "status", "amount_rupiah", "method", "created_local", "paid_local",
               "webhook_events", "note")
     readonly_fields = fields
     extra = 0
@@ -144,7 +186,8 @@ class PaymentInline(ManagerInline, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(webhook_count=Count("webhook_events"))
+        queryset = super().get_queryset(request).select_related("registration__event")
+        return queryset.annotate(webhook_count=Count("webhook_events"))
 
     @admin.display(description=_("order id"))
     def order_link(self, payment):

@@ -12,9 +12,10 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.templatetags.eventhub import event_clock
 from eventhub.base import DomainError
 from registrations import services as registration_services
 from registrations.models import Registration
@@ -43,8 +44,7 @@ def _in_flight_limit() -> datetime.timedelta:
 
 
 def _unavailable(registration: Registration) -> PaymentError:
-    until = formats.date_format(timezone.localtime(registration.expires_at), "TIME_FORMAT") if (
-        registration.expires_at) else ""
+    until = event_clock(registration.expires_at, registration.event)
     return PaymentError(
         _("The payment gateway is not answering right now. Your seat stays held until %(time)s: please try again.")
         % {"time": until},

@@ -69,9 +69,16 @@ class Payment(TimestampedModel):
     def __str__(self):
         return self.order_id
 
+    @property
+    def method_name(self) -> str:
+        """Return the name of the method this was paid with ("QRIS", "BCA Virtual Account"), or ''."""
+        from .gateways import method_label
+
+        return method_label(self.provider, self.payment_method)
+
     def add_note(self, text: str) -> None:
         """Append a dated line to the payment's note (the audit trail staff read in the admin)."""
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S %Z")
         self.note = f"{self.note}\n{stamp} {text}".strip()
 
 

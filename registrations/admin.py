@@ -101,7 +101,7 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
     manager_permissions = ("view", "change")
     list_display = (
         "attendee_email", "attendee_name", "event", "ticket_name", "status", "amount_rupiah",
-        "paid_at_local", "expires_at_local", "created_at",
+        "paid_at_local", "expires_at_local", "created_at_local",
     )
     list_filter = ("status", ("event", admin.RelatedOnlyFieldListFilter), TicketFilter, "cancel_reason", ("paid_at", admin.DateFieldListFilter))
     # The ticket's event too: each row's checkbox is labelled with str(registration), which names it.
@@ -166,6 +166,10 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
     @admin.display(description=_("hold expires at"), ordering="expires_at")
     def expires_at_local(self, registration: Registration) -> str:
         return list_time(registration.expires_at, registration.event)
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created_at_local(self, registration: Registration) -> str:
+        return list_time(registration.created_at, registration.event)
 
     @admin.display(description=_("QR ticket"))
     def qr_preview(self, registration: Registration) -> str:

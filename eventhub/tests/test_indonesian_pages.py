@@ -97,7 +97,7 @@ def test_the_success_page_is_in_indonesian():
 
     text = _visible_text(page.content.decode())
     assert page.status_code == 200
-    assert "Pembayaran berhasil" in text and "Dibayar dengan Xendit (QRIS)" in text
+    assert "Pembayaran berhasil" in text and "Dibayar dengan QRIS (Xendit)" in text
     _assert_indonesian(text.replace(registration.qr_code, ""))
 
 

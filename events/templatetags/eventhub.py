@@ -28,5 +28,14 @@ def event_time(value: datetime.datetime | None, event) -> str:
     """Format a moment in the event's own time zone, with its abbreviation (WIB, WITA, WIT)."""
     if not value:
         return ""
+    # DATETIME_FORMAT ends with the zone's abbreviation (eventhub/formats/).
+    return formats.date_format(timezone.localtime(value, event.tzinfo), "DATETIME_FORMAT")
+
+
+@register.filter
+def event_clock(value: datetime.datetime | None, event) -> str:
+    """Format the time of day of a moment in the event's own time zone, with its abbreviation: `20.52 WITA`."""
+    if not value:
+        return ""
     local = timezone.localtime(value, event.tzinfo)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    return f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}"

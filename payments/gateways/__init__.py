@@ -9,5 +9,6 @@ from .base import (  # noqa: F401
     StartResult,
     WebhookRejected,
     get_gateway,
+    method_label,
     provider_choices,
 )

@@ -61,6 +61,8 @@ class Gateway:
 
     name: str = ""
     METHOD_LABELS: dict[str, str] = {}
+    # What the gateway reports a payment was made with, where its codes differ from METHOD_LABELS'.
+    REPORTED_METHOD_LABELS: dict[str, str] = {}
 
     def start(self, payment) -> StartResult:
         """Create the payment at the gateway; return where to send the buyer."""
@@ -89,7 +91,14 @@ class Gateway:
 
     def method_labels(self) -> list[str]:
         """Return the names of the offered methods, in the active language, for the checkout page."""
-        return [str(self.METHOD_LABELS.get(code, code)) for code in self.methods]
+        return [self.method_label(code) for code in self.methods]
+
+    def method_label(self, code: str) -> str:
+        """Return the name people know a payment method by (`qris` → "QRIS"); an unknown code made readable."""
+        if not code:
+            return ""
+        label = self.REPORTED_METHOD_LABELS.get(code) or self.METHOD_LABELS.get(code)
+        return str(label) if label else code.replace("_", " ").title()
 
 
 def get_gateway(name: str) -> Gateway:
@@ -99,6 +108,14 @@ def get_gateway(name: str) -> Gateway:
     except KeyError:
         raise LookupError(f"Unknown payment provider {name!r}") from None
     return import_string(path)()
+
+
+def method_label(provider: str, code: str) -> str:
+    """Return the name of the method a payment at `provider` was made with, never the gateway's raw code."""
+    try:
+        return get_gateway(provider).method_label(code)
+    except LookupError:
+        return Gateway().method_label(code)
 
 
 def provider_choices() -> list[tuple[str, str]]:

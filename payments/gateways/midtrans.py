@@ -46,6 +46,10 @@ METHOD_LABELS = {
     "echannel": "Mandiri Bill Payment", "credit_card": _("Credit card"), "alfamart": "Alfamart",
     "indomaret": "Indomaret", "akulaku": "Akulaku", "kredivo": "Kredivo",
 }
+# `payment_type` codes Midtrans reports a payment with, where they differ from the Snap codes above.
+REPORTED_METHOD_LABELS = {
+    "qris": "QRIS", "bank_transfer": _("Bank transfer (virtual account)"), "cstore": _("Convenience store"),
+}
 # Midtrans reports times in Jakarta time without an offset.
 _JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 # Snap's expiry.start_time format.
@@ -79,6 +83,7 @@ class _TimeoutSession(requests.Session):
 class MidtransGateway(base.Gateway):
     name = "midtrans"
     METHOD_LABELS = METHOD_LABELS
+    REPORTED_METHOD_LABELS = REPORTED_METHOD_LABELS
 
     def _client(self, cls, *, attr: str, configured: str, simulator_path: str):
         client = cls(

@@ -37,6 +37,12 @@ METHOD_LABELS = {
     "CREDIT_CARD": _("Credit card"), "ALFAMART": "Alfamart", "INDOMARET": "Indomaret",
 }
 
+# `payment_method` kinds Xendit reports when it names no channel.
+REPORTED_METHOD_LABELS = {
+    "QR_CODE": "QRIS", "BANK_TRANSFER": _("Bank transfer (virtual account)"), "EWALLET": _("E-wallet"),
+    "RETAIL_OUTLET": _("Convenience store"),
+}
+
 
 def map_status(invoice_status: str) -> str:
     """Return our status for a Xendit invoice status; unknown ones wait as pending."""
@@ -62,6 +68,7 @@ def _value(field) -> str:
 class XenditGateway(base.Gateway):
     name = "xendit"
     METHOD_LABELS = METHOD_LABELS
+    REPORTED_METHOD_LABELS = REPORTED_METHOD_LABELS
 
     def _client(self) -> xendit.ApiClient:
         host = base.base_url(settings.XENDIT_API_HOST, "xendit")

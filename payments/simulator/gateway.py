@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from payments.gateways import midtrans, xendit
 from payments.gateways.midtrans import signature
@@ -71,6 +72,20 @@ MIDTRANS_STATUS_CODES = {
 }
 MIDTRANS_PENDING = "pending"
 XENDIT_PENDING = "PENDING"
+# The simulated gateways' own statuses (Midtrans lower case, Xendit upper case) as the payment page says them.
+STATUS_LABELS = {
+    "initial": _("Waiting for a payment method"),
+    "pending": _("Waiting for payment"), "PENDING": _("Waiting for payment"),
+    "settlement": _("Paid"), "capture": _("Paid"), "PAID": _("Paid"), "SETTLED": _("Paid"),
+    "deny": _("Failed"), "failure": _("Failed"), "cancel": _("Failed"),
+    "expire": _("Expired"), "EXPIRED": _("Expired"),
+    "refund": _("Refunded"), "partial_refund": _("Refunded"),
+}
+
+
+def status_label(status: str) -> str:
+    """Return a simulated gateway status as people read it (`settlement` → "Paid")."""
+    return str(STATUS_LABELS.get(status, status))
 
 
 def methods_of(sim: SimulatedPayment) -> dict:

@@ -318,9 +318,14 @@ def _payment_page(request, sim: SimulatedPayment):
             if action == "choose":
                 return HttpResponseRedirect(request.path)
             return HttpResponseRedirect(sim_gateway.finish_url(sim))
+    notifications = [
+        {**sent, "status": sim_gateway.status_label(sent.get("status") or ""), "at": parse_datetime(sent.get("at") or "")}
+        for sent in sim.notifications
+    ]
     return render(request, "payments/simulator/pay.html", {
         "sim": sim, "methods": methods, "error": error, "open": sim.status in _OPEN,
         "description": _describe(sim), "chosen": sim.request.get("_chosen", ""),
+        "status": sim_gateway.status_label(sim.status), "notifications": notifications,
     }, status=400 if error else 200)
 
 
