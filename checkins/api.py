@@ -22,6 +22,7 @@ from events import permissions
 from events.models import Event
 from eventhub.base import in_service_years
 from eventhub.openapi import errors
+from registrations.models import Registration
 
 from . import selectors, services
 from .models import Checkin, OfflineScan
@@ -60,7 +61,7 @@ class ScanSerializer(serializers.Serializer):
 class ScannedRegistrationSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     event = serializers.UUIDField()
-    status = serializers.ChoiceField(choices=["pending", "paid", "cancelled"])
+    status = serializers.ChoiceField(choices=Registration.Status.choices)
     attendee_name = serializers.CharField()
     ticket_name = serializers.CharField()
 
@@ -88,7 +89,7 @@ class ManifestTicketSerializer(serializers.Serializer):
     code_sha256 = serializers.CharField(help_text="Hex SHA-256 of the ticket's QR code text.")
     attendee_name = serializers.CharField()
     ticket_name = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Registration.Status.choices)
     checked_in_at = serializers.DateTimeField(allow_null=True)
 
 

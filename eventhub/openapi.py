@@ -110,7 +110,25 @@ def add_standard_errors(result, generator, request, public):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's schema, knowing that a permission with `public_read = True` lets anyone read."""
+    """drf-spectacular's schema, knowing that a permission with `public_read = True` lets anyone read.
+
+    A model serializer's answer carries every field it lists, so its response
+    component requires them; drf-spectacular would leave the fields optional on
+    input (`slug`, `timezone`, …) optional in answers too, and the PWA's
+    generated types would have to doubt them. A read-only field declared
+    `required=False` is one an answer may leave out (a file's `user`, shown to
+    staff only), and stays optional.
+    """
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, serializers.ModelSerializer) and schema.get("properties"):
+            fields = serializer.fields
+            schema["required"] = sorted(
+                name for name in schema["properties"]
+                if not (name in fields and fields[name].read_only and fields[name]._kwargs.get("required") is False)
+            )
+        return schema
 
     def get_auth(self):
         auths = super().get_auth()

@@ -364,10 +364,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets are called `role`: the platform's and an event team's.
+    # Two choice sets are called `role`: the platform's and an event team's; a registration's
+    # status is one enum wherever it appears (registrations, scans, the manifest).
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "accounts.models.User.Role",
         "TeamRoleEnum": "events.models.EventMember.Role",
+        "RegistrationStatusEnum": "registrations.models.Registration.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,0 +1,18 @@
+"""frontend/openapi.json is the schema /api/schema/ serves: the PWA's types are generated from it."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+
+SCHEMA_FILE = Path(settings.BASE_DIR) / "frontend" / "openapi.json"
+
+
+def test_the_committed_schema_is_the_served_one(client):
+    served = client.get("/api/schema/", HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert served.status_code == 200
+    assert json.loads(served.content) == json.loads(SCHEMA_FILE.read_text()), (
+        "The API's schema changed: run `make api-types` and commit frontend/openapi.json "
+        "and frontend/app/types/api.ts."
+    )
