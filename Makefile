@@ -84,7 +84,7 @@ FRONTEND_SOURCES := $(shell find $(FRONTEND)/app $(FRONTEND)/public -type f 2>/d
 	$(FRONTEND)/nuxt.config.ts $(FRONTEND)/pwa.config.ts
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
 
-.PHONY: pwa pwa-if-npm frontend-unit frontend-e2e frontend-test bench-scanner
+.PHONY: pwa pwa-if-npm frontend-unit frontend-e2e frontend-test bench-scanner api-types
 
 $(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
@@ -95,6 +95,14 @@ $(PWA_INDEX): $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
 	@touch $@
 
 pwa: $(PWA_INDEX)
+
+# After changing the API: write its OpenAPI schema (as /api/schema/ serves it, in
+# English) to frontend/openapi.json and regenerate frontend/app/types/api.ts from
+# it. eventhub/tests/test_api_schema_file.py and the PWA's unit tests fail until
+# both are current.
+api-types: venv $(FRONTEND)/node_modules/.installed
+	$(PY) manage.py spectacular --format openapi-json --lang en --file $(FRONTEND)/openapi.json
+	cd $(FRONTEND) && npm run --silent api-types
 
 # `make run` builds the PWA when npm is there, and serves /app/ either way
 # (without a build, /app/ says how to make one).

@@ -1,7 +1,7 @@
 // The only HTTP client of the app: attaches the access token, refreshes it once
 // on a 401 through the httpOnly refresh cookie, else sends the user to login.
 import { ApiError, NetworkError } from '~/utils/errors'
-import type { ApiErrorBody } from '~/types/api'
+import type { Error as ApiErrorBody } from '~/types/api'
 
 export type Query = Record<string, string | number | boolean | null | undefined>
 

@@ -1,6 +1,6 @@
 // A scan station for one event and gate: wires the check-in engine to the API,
 // the device's IndexedDB and the browser's online/offline events.
-import type { Manifest, Page, Registration, ScanAnswer, SyncResult } from '~/types/api'
+import type { Manifest, PaginatedRegistrationList, Registration, Verdict as ScanAnswer, SyncResult } from '~/types/api'
 import { CheckinEngine, newStationState, type CheckinTransport, type Verdict } from '~/utils/checkinEngine'
 import { eventsWithQueuedScans, openScannerDb, searchTickets, type ScannerDb, type StoredTicket } from '~/utils/scannerDb'
 
@@ -23,15 +23,7 @@ export function useCheckin() {
       })
     },
     async manifest(event, cursor, timeoutMs) {
-      const pages: Manifest[] = []
-      let page = await api.get<Manifest>('checkins/manifest/', { event, cursor }, { timeout: timeoutMs })
-      pages.push(page)
-      // A manifest may come in pages; follow them to the end.
-      for (let hops = 0; page.next && hops < 1000; hops++) {
-        page = await api.get<Manifest>(page.next, undefined, { timeout: timeoutMs * 4 })
-        pages.push(page)
-      }
-      return pages
+      return await api.get<Manifest>('checkins/manifest/', { event, cursor }, { timeout: timeoutMs })
     },
     async sync(event, scans) {
       const data = await api.post<{ results: SyncResult[] }>('checkins/sync/', { event, scans }, { timeout: 20000 })
@@ -102,7 +94,7 @@ export function useCheckin() {
     if (!engine || !text.trim()) return { online: [], offline: [] }
     if (store.station.mode === 'online') {
       try {
-        const page = await api.get<Page<Registration>>('registrations/', { event: engine.event, search: text.trim(), page_size: 20 }, { timeout: SLOW_MS })
+        const page = await api.get<PaginatedRegistrationList>('registrations/', { event: engine.event, search: text.trim(), page_size: 20 }, { timeout: SLOW_MS })
         return { online: page.results, offline: [] }
       }
       catch (error) {

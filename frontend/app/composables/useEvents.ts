@@ -1,27 +1,22 @@
 // Events, ticket types and registrations as the API serves them.
-import type { EventItem, EventStats, Page, Registration, TicketType } from '~/types/api'
+import type { Event as EventItem, Stats as EventStats, PaginatedEventList, PaginatedRegistrationList, PaginatedTicketList, Registration, Ticket as TicketType } from '~/types/api'
 
 export function useEvents() {
   const api = useApi()
   return {
-    list: (query: Record<string, string | number | undefined> = {}) => api.get<Page<EventItem>>('events/', query),
+    list: (query: Record<string, string | number | undefined> = {}) => api.get<PaginatedEventList>('events/', query),
     get: (slug: string) => api.get<EventItem>(`events/${slug}/`),
     create: (fields: Partial<EventItem>) => api.post<EventItem>('events/', fields),
     update: (slug: string, fields: Partial<EventItem>) => api.patch<EventItem>(`events/${slug}/`, fields),
     remove: (slug: string) => api.del(`events/${slug}/`),
-    tickets: (slug: string) => api.get<Page<TicketType> | TicketType[]>(`events/${slug}/tickets/`),
+    tickets: (slug: string) => api.get<PaginatedTicketList>(`events/${slug}/tickets/`),
     createTicket: (slug: string, fields: Partial<TicketType>) => api.post<TicketType>(`events/${slug}/tickets/`, fields),
     updateTicket: (slug: string, id: string, fields: Partial<TicketType>) => api.patch<TicketType>(`events/${slug}/tickets/${id}/`, fields),
     removeTicket: (slug: string, id: string) => api.del(`events/${slug}/tickets/${id}/`),
     stats: (slug: string) => api.get<EventStats>(`events/${slug}/stats/`),
     register: (ticket: string) => api.post<Registration>('registrations/', { ticket }),
-    registrations: (query: Record<string, string | number | undefined> = {}) => api.get<Page<Registration>>('registrations/', query),
+    registrations: (query: Record<string, string | number | undefined> = {}) => api.get<PaginatedRegistrationList>('registrations/', query),
     registration: (id: string) => api.get<Registration>(`registrations/${id}/`),
     cancel: (id: string) => api.post<Registration>(`registrations/${id}/cancel/`),
   }
-}
-
-/** Return a list whether the API paginates it or not. */
-export function resultsOf<T>(data: Page<T> | T[]): T[] {
-  return Array.isArray(data) ? data : data.results
 }

@@ -1,6 +1,6 @@
 // Events as last loaded: the public list and the event being viewed.
 import { defineStore } from 'pinia'
-import type { EventItem } from '~/types/api'
+import type { Event as EventItem } from '~/types/api'
 
 export const useEventStore = defineStore('event', () => {
   const list = ref<EventItem[]>([])

@@ -2,7 +2,7 @@
 // Online, the API decides; when it cannot be reached or answers too slowly the
 // station switches to offline on its own and decides against the stored
 // manifest, queueing admissions that are synced when the API answers again.
-import type { Manifest, ScanAnswer, ScanRegistration, ScanResult, SyncResult, SyncScan, UUID } from '~/types/api'
+import type { Manifest, Verdict as ScanAnswer, ScannedRegistration as ScanRegistration, ResultEnum as ScanResult, SyncResult, OfflineScanRequest as SyncScan } from '~/types/api'
 import { NetworkError } from '~/utils/errors'
 import { codeSha256, looksLikeTicketCode } from '~/utils/ticketCode'
 import {
@@ -27,11 +27,11 @@ export interface Verdict {
 
 export interface CheckinTransport {
   /** POST checkins/scan/; the verdict whatever its status; throws NetworkError when unreachable or slow. */
-  scan(body: { code: string, event: UUID, device: string }, timeoutMs: number): Promise<{ status: number, data: ScanAnswer }>
-  /** GET checkins/manifest/ from a cursor (null: everything), following pages. */
-  manifest(event: UUID, cursor: string | null, timeoutMs: number): Promise<Manifest[]>
+  scan(body: { code: string, event: string, device: string }, timeoutMs: number): Promise<{ status: number, data: ScanAnswer }>
+  /** GET checkins/manifest/ from a cursor (null: everything): one answer, never paginated. */
+  manifest(event: string, cursor: string | null, timeoutMs: number): Promise<Manifest>
   /** POST checkins/sync/. */
-  sync(event: UUID, scans: SyncScan[]): Promise<SyncResult[]>
+  sync(event: string, scans: SyncScan[]): Promise<SyncResult[]>
 }
 
 export interface StationState {
@@ -50,28 +50,17 @@ export function newStationState(): StationState {
 
 const SYNC_BATCH = 100
 
-function personName(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return typeof value === 'string' ? value : undefined
-  const person = value as { full_name?: string, email?: string, name?: string }
-  return person.full_name || person.name || person.email
-}
-
-/** Pull the attendee's name and the ticket type out of a registration as the API describes it. */
-export function describeRegistration(registration: ScanRegistration | null | undefined): { attendeeName?: string, ticketName?: string } {
+/** Pull the attendee's name and the ticket type out of a scanned registration. */
+export function describeRegistration(registration: ScanRegistration | undefined): { attendeeName?: string, ticketName?: string } {
   if (!registration) return {}
-  const r = registration as Record<string, unknown>
-  const ticket = r.ticket as { name?: string } | string | undefined
-  return {
-    attendeeName: (r.attendee_name as string) || (r.user_full_name as string) || personName(r.user) || personName(r.attendee),
-    ticketName: (r.ticket_name as string) || (typeof ticket === 'object' ? ticket?.name : undefined),
-  }
+  return { attendeeName: registration.attendee_name, ticketName: registration.ticket_name }
 }
 
 export class CheckinEngine {
   constructor(
     private readonly transport: CheckinTransport,
     private readonly db: ScannerDb,
-    readonly event: UUID,
+    readonly event: string,
     readonly device: string,
     readonly state: StationState,
     private readonly slowMs = 2500,
@@ -103,7 +92,7 @@ export class CheckinEngine {
 
   private async onlineVerdict(answer: ScanAnswer, hash: string): Promise<Verdict> {
     const registration = describeRegistration(answer.registration)
-    const checkedInAt = answer.checked_in_at ?? (answer.registration?.checked_in_at as string | undefined) ?? null
+    const checkedInAt = answer.checked_in_at ?? null
     if (answer.result === 'ok' || answer.result === 'already_checked_in') {
       await markCheckedIn(this.db, this.event, hash, checkedInAt || this.now().toISOString())
     }
@@ -112,7 +101,7 @@ export class CheckinEngine {
       detail: answer.detail,
       ...registration,
       checkedInAt,
-      checkedInBy: personName(answer.checked_in_by),
+      checkedInBy: answer.checked_in_by ?? undefined,
       device: answer.device,
       offline: false,
       queued: false,
@@ -141,9 +130,9 @@ export class CheckinEngine {
   /** Bring the manifest up to date from its cursor; a success means the API is back: go online and sync. */
   async refresh(timeoutMs = this.slowMs): Promise<boolean> {
     const meta = await getMeta(this.db, this.event)
-    let pages: Manifest[]
+    let manifest: Manifest
     try {
-      pages = await this.transport.manifest(this.event, meta?.cursor ?? null, timeoutMs)
+      manifest = await this.transport.manifest(this.event, meta?.cursor ?? null, timeoutMs)
     }
     catch (error) {
       if (error instanceof NetworkError) {
@@ -152,7 +141,7 @@ export class CheckinEngine {
       }
       throw error
     }
-    for (const page of pages) await applyManifest(this.db, this.event, page, this.now())
+    await applyManifest(this.db, this.event, manifest, this.now())
     this.state.mode = 'online'
     this.state.offlineReason = ''
     this.state.manifestAt = this.now().toISOString()

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '~/types/api'
+import type { Error as ApiErrorBody } from '~/types/api'
 
 /** An answer from the API that is not a success: status, stable code, text and field errors. */
 export class ApiError extends Error {

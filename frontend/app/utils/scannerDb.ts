@@ -2,10 +2,10 @@
 // (hashes of codes, never the codes), its delta cursor, and the queue of
 // admissions made offline waiting to be synced.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import type { Manifest, ManifestTicket, RegistrationStatus, ScanResult, SyncResult, UUID } from '~/types/api'
+import type { Manifest, ManifestTicket, RegistrationStatusEnum as RegistrationStatus, ResultEnum as ScanResult, SyncResult } from '~/types/api'
 
 export interface StoredTicket extends ManifestTicket {
-  event: UUID
+  event: string
   /** When this device admitted the ticket offline (not yet confirmed by the server). */
   local_checked_in_at?: string | null
 }
@@ -13,13 +13,13 @@ export interface StoredTicket extends ManifestTicket {
 export type QueueState = 'queued' | 'synced' | 'duplicate' | 'rejected'
 
 export interface QueuedScan {
-  scan_id: UUID
-  event: UUID
+  scan_id: string
+  event: string
   /** The code, kept only until the server has the scan. */
   code: string | null
   scanned_at: string
   device: string
-  registration: UUID
+  registration: string
   attendee_name: string
   ticket_name: string
   state: QueueState
@@ -29,22 +29,22 @@ export interface QueuedScan {
 }
 
 export interface EventMeta {
-  event: UUID
+  event: string
   cursor: string | null
   refreshed_at: string
 }
 
 interface ScannerSchema extends DBSchema {
   tickets: {
-    key: [UUID, string]
+    key: [string, string]
     value: StoredTicket
-    indexes: { by_registration: [UUID, UUID], by_event: UUID }
+    indexes: { by_registration: [string, string], by_event: string }
   }
-  meta: { key: UUID, value: EventMeta }
+  meta: { key: string, value: EventMeta }
   queue: {
-    key: UUID
+    key: string
     value: QueuedScan
-    indexes: { by_event_state: [UUID, QueueState] }
+    indexes: { by_event_state: [string, QueueState] }
   }
 }
 
@@ -65,12 +65,12 @@ export function openScannerDb(name = DB_NAME): Promise<ScannerDb> {
   })
 }
 
-export async function getMeta(db: ScannerDb, event: UUID): Promise<EventMeta | undefined> {
+export async function getMeta(db: ScannerDb, event: string): Promise<EventMeta | undefined> {
   return await db.get('meta', event)
 }
 
 /** Store one page of the manifest (full or delta) and its cursor, keeping this device's own admissions. */
-export async function applyManifest(db: ScannerDb, event: UUID, manifest: Manifest, now = new Date()): Promise<void> {
+export async function applyManifest(db: ScannerDb, event: string, manifest: Manifest, now = new Date()): Promise<void> {
   const tx = db.transaction(['tickets', 'meta'], 'readwrite')
   const tickets = tx.objectStore('tickets')
   const byRegistration = tickets.index('by_registration')
@@ -88,15 +88,15 @@ export async function applyManifest(db: ScannerDb, event: UUID, manifest: Manife
   await tx.done
 }
 
-export async function ticketCount(db: ScannerDb, event: UUID): Promise<number> {
+export async function ticketCount(db: ScannerDb, event: string): Promise<number> {
   return await db.countFromIndex('tickets', 'by_event', event)
 }
 
-export async function findTicket(db: ScannerDb, event: UUID, hash: string): Promise<StoredTicket | undefined> {
+export async function findTicket(db: ScannerDb, event: string, hash: string): Promise<StoredTicket | undefined> {
   return await db.get('tickets', [event, hash])
 }
 
-export async function searchTickets(db: ScannerDb, event: UUID, text: string, limit = 20): Promise<StoredTicket[]> {
+export async function searchTickets(db: ScannerDb, event: string, text: string, limit = 20): Promise<StoredTicket[]> {
   const needle = text.trim().toLowerCase()
   if (!needle) return []
   const all = await db.getAllFromIndex('tickets', 'by_event', event)
@@ -104,7 +104,7 @@ export async function searchTickets(db: ScannerDb, event: UUID, text: string, li
 }
 
 /** Mark a ticket admitted as the server said (an online scan), so a later offline scan refuses it. */
-export async function markCheckedIn(db: ScannerDb, event: UUID, hash: string, checkedInAt: string): Promise<void> {
+export async function markCheckedIn(db: ScannerDb, event: string, hash: string, checkedInAt: string): Promise<void> {
   const tx = db.transaction('tickets', 'readwrite')
   const ticket = await tx.store.get([event, hash])
   if (ticket && !ticket.checked_in_at) await tx.store.put({ ...ticket, checked_in_at: checkedInAt })
@@ -127,7 +127,7 @@ const STATUS_RESULT: Record<RegistrationStatus, ScanResult> = { paid: 'ok', pend
 export async function admitOffline(
   db: ScannerDb,
   { event, code, hash, device, now = new Date(), scanId = crypto.randomUUID() }:
-  { event: UUID, code: string, hash: string, device: string, now?: Date, scanId?: UUID },
+  { event: string, code: string, hash: string, device: string, now?: Date, scanId?: string },
 ): Promise<OfflineAdmission> {
   const tx = db.transaction(['tickets', 'queue'], 'readwrite')
   const tickets = tx.objectStore('tickets')
@@ -163,23 +163,23 @@ export async function admitOffline(
   return outcome
 }
 
-export async function queuedScans(db: ScannerDb, event: UUID): Promise<QueuedScan[]> {
+export async function queuedScans(db: ScannerDb, event: string): Promise<QueuedScan[]> {
   const scans = await db.getAllFromIndex('queue', 'by_event_state', [event, 'queued'])
   return scans.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at))
 }
 
-export async function queuedCount(db: ScannerDb, event: UUID): Promise<number> {
+export async function queuedCount(db: ScannerDb, event: string): Promise<number> {
   return await db.countFromIndex('queue', 'by_event_state', [event, 'queued'])
 }
 
 /** Every event that still has scans waiting to be synced. */
-export async function eventsWithQueuedScans(db: ScannerDb): Promise<UUID[]> {
+export async function eventsWithQueuedScans(db: ScannerDb): Promise<string[]> {
   const all = await db.getAll('queue')
   return [...new Set(all.filter(s => s.state === 'queued').map(s => s.event))]
 }
 
 /** Scans the server did not accept as admissions of this device: duplicates first. */
-export async function syncIssues(db: ScannerDb, event: UUID): Promise<QueuedScan[]> {
+export async function syncIssues(db: ScannerDb, event: string): Promise<QueuedScan[]> {
   const [duplicates, rejected] = await Promise.all([
     db.getAllFromIndex('queue', 'by_event_state', [event, 'duplicate']),
     db.getAllFromIndex('queue', 'by_event_state', [event, 'rejected']),

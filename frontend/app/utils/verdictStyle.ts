@@ -1,4 +1,4 @@
-import type { ScanResult } from '~/types/api'
+import type { ResultEnum as ScanResult } from '~/types/api'
 
 export type Tone = 'go' | 'stop' | 'warn'
 

@@ -108,9 +108,9 @@ describe('a scan station', () => {
 })
 
 describe('describeRegistration', () => {
-  it('reads names from flat or nested registrations', () => {
-    expect(describeRegistration({ attendee_name: 'Ani', ticket_name: 'VIP' })).toEqual({ attendeeName: 'Ani', ticketName: 'VIP' })
-    expect(describeRegistration({ user: { full_name: 'Budi' }, ticket: { name: 'Regular' } })).toEqual({ attendeeName: 'Budi', ticketName: 'Regular' })
-    expect(describeRegistration(null)).toEqual({})
+  it('reads the names a scan verdict carries', () => {
+    const registration = { id: 'r1', event: 'e1', status: 'paid' as const, attendee_name: 'Ani', ticket_name: 'VIP' }
+    expect(describeRegistration(registration)).toEqual({ attendeeName: 'Ani', ticketName: 'VIP' })
+    expect(describeRegistration(undefined)).toEqual({})
   })
 })

@@ -2,7 +2,7 @@
 // cursor, idempotent sync keeping the earliest admission), for unit tests of
 // the station logic. The real API is exercised by the browser tests.
 import type { CheckinTransport } from '~/utils/checkinEngine'
-import type { Manifest, ManifestTicket, RegistrationStatus, ScanAnswer, SyncResult, SyncScan } from '~/types/api'
+import type { Manifest, ManifestTicket, RegistrationStatusEnum as RegistrationStatus, Verdict as ScanAnswer, SyncResult, OfflineScanRequest as SyncScan } from '~/types/api'
 import { codeSha256 } from '~/utils/ticketCode'
 import { NetworkError } from '~/utils/errors'
 
@@ -63,13 +63,13 @@ export class CheckinServer implements CheckinTransport {
     const data: ScanAnswer = {
       result,
       detail: result,
-      registration: ticket ? { id: ticket.registration, attendee_name: ticket.attendee_name, ticket_name: ticket.ticket_name } : null,
-      ...(result === 'already_checked_in' ? { checked_in_at: ticket!.checked_in_at!, checked_in_by: { full_name: 'Door Staff' }, device: 'Gate B' } : {}),
+      ...(ticket ? { registration: { id: ticket.registration, event: 'e1', status: ticket.status, attendee_name: ticket.attendee_name, ticket_name: ticket.ticket_name } } : {}),
+      ...(result === 'already_checked_in' ? { checked_in_at: ticket!.checked_in_at!, checked_in_by: 'Door Staff', device: 'Gate B' } : {}),
     }
     return { status, data }
   }
 
-  async manifest(_event: string, cursor: string | null): Promise<Manifest[]> {
+  async manifest(_event: string, cursor: string | null): Promise<Manifest> {
     this.reachable('manifest')
     const since = cursor ? Number(cursor) : 0
     const entries: ManifestTicket[] = []
@@ -79,7 +79,7 @@ export class CheckinServer implements CheckinTransport {
         ticket_name: t.ticket_name, status: t.status, checked_in_at: t.checked_in_at,
       })
     }
-    return [{ cursor: String(this.clock), tickets: entries, removed: [] }]
+    return { cursor: String(this.clock), tickets: entries, removed: [] }
   }
 
   async sync(_event: string, scans: SyncScan[]): Promise<SyncResult[]> {
