@@ -106,7 +106,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Admissions (admin) */
+        /** Admissions (admin, the events' managers) */
         get: operations["checkins_list"];
         put?: never;
         post?: never;
@@ -124,7 +124,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The offline manifest of an event's paid tickets (admin)
+         * The offline manifest of an event's paid tickets (admin, the event's team)
          * @description Without `cursor`: every paid ticket. With the `cursor` of an earlier answer: the tickets added or changed since (admissions included) and the registrations cancelled since (`removed`). 400 `invalid_cursor` for a cursor this server did not issue.
          */
         get: operations["checkins_manifest_retrieve"];
@@ -146,7 +146,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Scan a ticket at the door (admin)
+         * Scan a ticket at the door (admin, the event's team)
          * @description Verdicts: `ok` → 201; `invalid` → 400; `not_found` → 404; `wrong_event`, `not_paid`, `cancelled`, `already_checked_in` → 409 (with `checked_in_at`, `checked_in_by`, `device`). A malformed request is 400 `{result: invalid, code: invalid, detail, fields}`.
          */
         post: operations["checkins_scan_create"];
@@ -166,7 +166,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload scans made offline (admin)
+         * Upload scans made offline (admin, the event's team)
          * @description Idempotent by `scan_id`; the earliest admission of a ticket wins. A scan that lost to an earlier admission answers `already_checked_in` with the winner's time. At most 1000 scans a request.
          */
         post: operations["checkins_sync_create"];
@@ -185,7 +185,7 @@ export interface paths {
         };
         /**
          * List events
-         * @description The public sees active events; admins see all and may filter with `is_active`.
+         * @description The public sees active events; admins see all and may filter with `is_active`; team members also see their own events, active or not.
          */
         get: operations["events_list"];
         put?: never;
@@ -206,7 +206,7 @@ export interface paths {
         };
         /**
          * An event with its ticket types
-         * @description An inactive event is 404 for non-admins.
+         * @description An inactive event is 404 but for admins and the event's team.
          */
         get: operations["events_retrieve"];
         put?: never;
@@ -215,7 +215,10 @@ export interface paths {
         delete: operations["events_destroy"];
         options?: never;
         head?: never;
-        /** Change an event (admin) */
+        /**
+         * Change an event (admin, the event's managers)
+         * @description Another event's is 404 for managers.
+         */
         patch: operations["events_partial_update"];
         trace?: never;
     };
@@ -227,13 +230,41 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An event's stats (admin)
+         * An event's stats (admin, the event's team)
          * @description Registrations by status, admissions, per ticket type, and the last hour's admissions per minute per device. `registered` counts every registration; `pending + paid + cancelled = registered`.
          */
         get: operations["events_stats_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/team/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event's team (admin, the event's managers)
+         * @description The team of the event in the URL: admins and its managers; another event's is 404.
+         */
+        get: operations["events_team_list"];
+        put?: never;
+        /**
+         * Add a team member, or change their role
+         * @description Admins add managers and door staff; managers add door staff to their own events. 201 for a new member, 200 when an existing member's role changed.
+         */
+        post: operations["events_team_create"];
+        /**
+         * Remove a team member
+         * @description Names the member's account as `user` in the body (or the query). Managers remove door staff only.
+         */
+        delete: operations["events_team_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -248,13 +279,17 @@ export interface paths {
         };
         /**
          * List an event's ticket types
-         * @description Ticket types of the event named in the URL (an inactive event is hidden from non-admins).
+         * @description Ticket types of the event named in the URL (an inactive event is hidden but from admins and its team).
+         *
+         *     Its managers write them too; for anyone else another event's are 404.
          */
         get: operations["events_tickets_list"];
         put?: never;
         /**
-         * Add a ticket type (admin)
-         * @description Ticket types of the event named in the URL (an inactive event is hidden from non-admins).
+         * Add a ticket type (admin, the event's managers)
+         * @description Ticket types of the event named in the URL (an inactive event is hidden but from admins and its team).
+         *
+         *     Its managers write them too; for anyone else another event's are 404.
          */
         post: operations["events_tickets_create"];
         delete?: never;
@@ -272,20 +307,24 @@ export interface paths {
         };
         /**
          * A ticket type
-         * @description Ticket types of the event named in the URL (an inactive event is hidden from non-admins).
+         * @description Ticket types of the event named in the URL (an inactive event is hidden but from admins and its team).
+         *
+         *     Its managers write them too; for anyone else another event's are 404.
          */
         get: operations["events_tickets_retrieve"];
         put?: never;
         post?: never;
         /**
-         * Delete a ticket type (admin)
-         * @description Ticket types of the event named in the URL (an inactive event is hidden from non-admins).
+         * Delete a ticket type (admin, the event's managers)
+         * @description Ticket types of the event named in the URL (an inactive event is hidden but from admins and its team).
+         *
+         *     Its managers write them too; for anyone else another event's are 404.
          */
         delete: operations["events_tickets_destroy"];
         options?: never;
         head?: never;
         /**
-         * Change a ticket type (admin)
+         * Change a ticket type (admin, the event's managers)
          * @description `sold` is read-only; the quota can never go below it (400 with `fields.quota`).
          */
         patch: operations["events_tickets_partial_update"];
@@ -298,7 +337,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The caller's files; admins see every file and may filter by owner. */
+        /** @description The caller's files; admins see every file, managers their events' files, and may filter by owner. */
         get: operations["files_list"];
         put?: never;
         /** @description Upload one file (multipart field `file`), optionally for one of the caller's registrations. */
@@ -402,7 +441,7 @@ export interface paths {
         };
         /**
          * List registrations
-         * @description Your own; admins see everyone's.
+         * @description Your own; admins see everyone's, an event's team that event's too.
          */
         get: operations["registrations_list"];
         put?: never;
@@ -445,7 +484,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a registration and release its seat
-         * @description Owners may cancel while payment is pending; admins may cancel a paid one too (reason `staff`). Cancelling again answers 200 with the registration unchanged.
+         * @description Owners may cancel while payment is pending; admins and the event's managers may cancel a paid one too (reason `staff`); door staff may not (403). Cancelling again answers 200 with the registration unchanged.
          */
         post: operations["registrations_cancel_create"];
         delete?: never;
@@ -463,7 +502,7 @@ export interface paths {
         };
         /**
          * The QR ticket image (PNG)
-         * @description For the owner (bearer token or site session) and admins, once the registration is paid.
+         * @description For the owner (bearer token or site session), admins and the event's team, once it is paid.
          */
         get: operations["registrations_qr.png_retrieve"];
         put?: never;
@@ -523,7 +562,7 @@ export interface components {
             readonly email: string;
             full_name: string;
             phone: string;
-            role: components["schemas"]["RoleEnum"];
+            role: components["schemas"]["UserRoleEnum"];
             /** Active */
             is_active: boolean;
             /** Format: date-time */
@@ -620,6 +659,14 @@ export interface components {
             /** Active */
             is_active?: boolean;
         };
+        EventRole: {
+            /** Format: uuid */
+            event: string;
+            slug: string;
+            title: string;
+            /** @description `manager` or `door`. */
+            role: string;
+        };
         File: {
             /** Format: uuid */
             readonly id: string;
@@ -637,7 +684,7 @@ export interface components {
              */
             readonly created_at: string;
             readonly download_url: string;
-            /** @description Who uploaded the file (admins only). */
+            /** @description Who uploaded the file (admins and managers only). */
             readonly user?: components["schemas"]["FileOwner"];
         };
         FileOwner: {
@@ -685,11 +732,13 @@ export interface components {
             readonly email: string;
             full_name: string;
             phone: string;
-            readonly role: components["schemas"]["RoleEnum"];
+            readonly role: components["schemas"]["UserRoleEnum"];
             /** Active */
             readonly is_active: boolean;
             /** Format: date-time */
             readonly created_at: string;
+            /** @description Your roles on event teams (besides `role`). */
+            readonly event_roles: components["schemas"]["EventRole"][];
         };
         OfflineScanRequest: {
             /**
@@ -763,6 +812,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Registration"][];
         };
+        PaginatedTeamMemberList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TeamMember"][];
+        };
         PaginatedTicketList: {
             /** @example 123 */
             count: number;
@@ -796,7 +860,7 @@ export interface components {
         PatchedAdminUserRequest: {
             full_name?: string;
             phone?: string;
-            role?: components["schemas"]["RoleEnum"];
+            role?: components["schemas"]["UserRoleEnum"];
             /** Active */
             is_active?: boolean;
         };
@@ -952,12 +1016,6 @@ export interface components {
          * @enum {string}
          */
         ResultEnum: "ok" | "invalid" | "not_found" | "wrong_event" | "not_paid" | "cancelled" | "already_checked_in";
-        /**
-         * @description * `admin` - Admin
-         *     * `user` - User
-         * @enum {string}
-         */
-        RoleEnum: "admin" | "user";
         ScanRequest: {
             /** @description The text of the ticket's QR code. */
             code: string;
@@ -1025,6 +1083,38 @@ export interface components {
              */
             checked_in_at?: string;
         };
+        TeamAddRequest: {
+            /**
+             * Format: email
+             * @description The email address of an existing account.
+             */
+            email: string;
+            role: components["schemas"]["TeamRoleEnum"];
+        };
+        TeamMember: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly user: components["schemas"]["TeamUser"];
+            readonly role: components["schemas"]["TeamRoleEnum"];
+            /**
+             * Added at
+             * Format: date-time
+             */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `manager` - Manager
+         *     * `door` - Door staff
+         * @enum {string}
+         */
+        TeamRoleEnum: "manager" | "door";
+        TeamUser: {
+            /** Format: uuid */
+            id: string;
+            /** Format: email */
+            email: string;
+            full_name: string;
+        };
         Ticket: {
             /** Format: uuid */
             readonly id: string;
@@ -1090,12 +1180,18 @@ export interface components {
             readonly email: string;
             readonly full_name: string;
             readonly phone: string;
-            readonly role: components["schemas"]["RoleEnum"];
+            readonly role: components["schemas"]["UserRoleEnum"];
             /** Active */
             readonly is_active: boolean;
             /** Format: date-time */
             readonly created_at: string;
         };
+        /**
+         * @description * `admin` - Admin
+         *     * `user` - User
+         * @enum {string}
+         */
+        UserRoleEnum: "admin" | "user";
         Verdict: {
             result: components["schemas"]["ResultEnum"];
             detail: string;
@@ -1132,6 +1228,7 @@ export type Checkin = components['schemas']['Checkin'];
 export type Error = components['schemas']['Error'];
 export type Event = components['schemas']['Event'];
 export type EventRequest = components['schemas']['EventRequest'];
+export type EventRole = components['schemas']['EventRole'];
 export type File = components['schemas']['File'];
 export type FileOwner = components['schemas']['FileOwner'];
 export type LoginRequest = components['schemas']['LoginRequest'];
@@ -1144,6 +1241,7 @@ export type PaginatedCheckinList = components['schemas']['PaginatedCheckinList']
 export type PaginatedEventList = components['schemas']['PaginatedEventList'];
 export type PaginatedFileList = components['schemas']['PaginatedFileList'];
 export type PaginatedRegistrationList = components['schemas']['PaginatedRegistrationList'];
+export type PaginatedTeamMemberList = components['schemas']['PaginatedTeamMemberList'];
 export type PaginatedTicketList = components['schemas']['PaginatedTicketList'];
 export type PaginatedUserList = components['schemas']['PaginatedUserList'];
 export type PatchedAdminUserRequest = components['schemas']['PatchedAdminUserRequest'];
@@ -1159,7 +1257,6 @@ export type Registration = components['schemas']['Registration'];
 export type RegistrationCreateRequest = components['schemas']['RegistrationCreateRequest'];
 export type RegistrationStatusEnum = components['schemas']['RegistrationStatusEnum'];
 export type ResultEnum = components['schemas']['ResultEnum'];
-export type RoleEnum = components['schemas']['RoleEnum'];
 export type ScanRequest = components['schemas']['ScanRequest'];
 export type ScannedRegistration = components['schemas']['ScannedRegistration'];
 export type StartInputRequest = components['schemas']['StartInputRequest'];
@@ -1168,12 +1265,17 @@ export type StatsTicket = components['schemas']['StatsTicket'];
 export type SyncRequest = components['schemas']['SyncRequest'];
 export type SyncResponse = components['schemas']['SyncResponse'];
 export type SyncResult = components['schemas']['SyncResult'];
+export type TeamAddRequest = components['schemas']['TeamAddRequest'];
+export type TeamMember = components['schemas']['TeamMember'];
+export type TeamRoleEnum = components['schemas']['TeamRoleEnum'];
+export type TeamUser = components['schemas']['TeamUser'];
 export type Ticket = components['schemas']['Ticket'];
 export type TicketRequest = components['schemas']['TicketRequest'];
 export type TimezoneEnum = components['schemas']['TimezoneEnum'];
 export type TokenPair = components['schemas']['TokenPair'];
 export type UploadRequest = components['schemas']['UploadRequest'];
 export type User = components['schemas']['User'];
+export type UserRoleEnum = components['schemas']['UserRoleEnum'];
 export type Verdict = components['schemas']['Verdict'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -2432,6 +2534,269 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Stats"];
                 };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_team_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTeamMemberList"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_team_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamAddRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TeamAddRequest"];
+                "multipart/form-data": components["schemas"]["TeamAddRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            /** @description Codes: `invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_team_destroy: {
+        parameters: {
+            query?: {
+                user?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Codes: `invalid` (with `fields`), `parse_error` */
             400: {
