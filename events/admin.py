@@ -16,9 +16,10 @@ from django.db.models import F, Sum
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import covers, permissions
 from .models import Event, EventMember, Ticket
 from .templatetags.eventhub import rupiah
 
@@ -189,8 +190,35 @@ class TeamInline(ManagerInline, admin.TabularInline):
     extra = 0
 
 
+class EventForm(forms.ModelForm):
+    """An event's fields, and its cover image: uploaded, checked and resized, or taken away."""
+
+    cover_upload = forms.FileField(
+        label=_("new cover image"), required=False,
+        widget=forms.FileInput(attrs={"accept": ",".join(covers.FORMATS)}),
+        help_text=_("JPEG, PNG or WebP, at least 600 × 315 pixels. It is cropped to 1200 × 630 (the shape link "
+                    "previews on WhatsApp use) and shown on the event list and page."),
+    )
+    remove_cover = forms.BooleanField(label=_("remove the cover image"), required=False)
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+
+    def clean_cover_upload(self):
+        uploaded = self.cleaned_data.get("cover_upload")
+        self.prepared_cover = None
+        if uploaded:
+            try:
+                self.prepared_cover = covers.prepare(uploaded)
+            except covers.CoverError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return uploaded
+
+
 @admin.register(Event)
 class EventAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+    form = EventForm
     event_path = "pk"
     manager_permissions = ("view", "change")
     list_display = ("title", "local_date", "location", "timezone", "is_active", "seats")
@@ -200,13 +228,30 @@ class EventAdmin(EventScopedAdmin, EventTimeZoneAdmin):
     date_hierarchy = "event_date"
     ordering = ("-event_date",)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description")}),
-        (_("When and where"), {"fields": ("event_date", "timezone", "location")}),
+        (None, {"fields": ("title", "slug", "organizer", "description")}),
+        (_("When and where"), {"fields": ("event_date", "timezone", "location", "city", "map_url")}),
+        (_("Cover image"), {"fields": ("cover_preview", "cover_upload", "remove_cover")}),
         (None, {"fields": ("is_active",)}),
         (_("Record"), {"fields": ("id", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
-    readonly_fields = ("id", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at", "cover_preview")
     inlines = [TicketInline, TeamInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.prepared_cover is not None:
+            covers.set_cover(event=obj, cover=form.prepared_cover)
+        elif form.cleaned_data.get("remove_cover"):
+            covers.remove_cover(event=obj)
+
+    @admin.display(description=_("current cover"))
+    def cover_preview(self, event: Event) -> str:
+        if not event.cover:
+            return _("No cover image yet.")
+        return format_html(
+            '<img src="{}" width="300" height="158" alt="{}" style="border-radius:4px">',
+            covers.url(event, small=True), _("Cover image of this event"),
+        )
 
     def get_queryset(self, request):
         seats = {"seats_sold": Sum("tickets__sold"), "seats_quota": Sum("tickets__quota")}

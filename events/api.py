@@ -6,6 +6,9 @@ slip under seats sold concurrently. Event stats live in checkins/api.py, the
 app that can see registrations and admissions.
 """
 
+import datetime
+
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.shortcuts import get_object_or_404
@@ -15,15 +18,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import generics, parsers, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import User
 from eventhub.base import DomainError, in_service_years
 from eventhub.openapi import errors
 
-from . import hooks, permissions, teams
+from . import covers, hooks, permissions, teams, views
 from .models import Event, EventMember, Ticket
 from .permissions import is_admin
 
@@ -91,14 +95,34 @@ class EventSerializer(serializers.ModelSerializer):
     )
     event_date = serializers.DateTimeField(validators=[in_service_years])
     tickets = TicketSerializer(many=True, read_only=True)
+    map_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, validators=[URLValidator(schemes=["http", "https"])],
+        help_text="A link to the venue on a map (http or https); empty for a map search of the location and city.",
+    )
+    map_link = serializers.CharField(
+        read_only=True, help_text="`map_url` if set, else a map search for the location and city (empty without either)."
+    )
+    cover_url = serializers.SerializerMethodField(help_text="The cover image (1200 × 630 JPEG), or null.")
+    cover_small_url = serializers.SerializerMethodField(help_text="The cover for cards (600 × 315 JPEG), or null.")
 
     class Meta:
         model = Event
         fields = [
-            "id", "title", "slug", "description", "event_date", "location", "timezone", "is_active",
-            "tickets", "created_at", "updated_at",
+            "id", "title", "slug", "description", "event_date", "location", "city", "map_url", "map_link",
+            "organizer", "cover_url", "cover_small_url", "timezone", "is_active", "tickets", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "tickets", "created_at", "updated_at"]
+
+    def _cover(self, event: Event, *, small: bool) -> str | None:
+        path = covers.url(event, small=small)
+        request = self.context.get("request")
+        return (request.build_absolute_uri(path) if request else path) if path else None
+
+    def get_cover_url(self, event: Event) -> str | None:
+        return self._cover(event, small=False)
+
+    def get_cover_small_url(self, event: Event) -> str | None:
+        return self._cover(event, small=True)
 
     def validate_slug(self, value: str) -> str:
         if value and Event.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():
@@ -114,6 +138,9 @@ class EventFilterSerializer(serializers.Serializer):
     upcoming = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Only events still to come (true) or past (false)."
     )
+    city = serializers.CharField(required=False, max_length=100, help_text="Events in this city (any capitalisation).")
+    date_from = serializers.DateField(required=False, help_text="Events starting on this day or later (the event's own day).")
+    date_to = serializers.DateField(required=False, help_text="Events starting on this day or earlier (the event's own day).")
 
 
 def _unique_slug(title: str) -> str:
@@ -184,6 +211,12 @@ class EventListView(generics.ListCreateAPIView):
         if filters.get("upcoming") is not None:
             now = timezone.now()
             events = events.filter(event_date__gt=now) if filters["upcoming"] else events.filter(event_date__lte=now)
+        if filters.get("city"):
+            events = events.filter(city__iexact=filters["city"])
+        if filters.get("date_from"):
+            events = events.filter(views.on_or_after(filters["date_from"]))
+        if filters.get("date_to"):
+            events = events.filter(views.before(filters["date_to"] + datetime.timedelta(days=1)))
         return events
 
     def perform_create(self, serializer):
@@ -297,9 +330,49 @@ class TicketDetailView(_EventTickets, generics.RetrieveUpdateDestroyAPIView):
             raise _in_use(_("This ticket type already has registrations and cannot be deleted.")) from None
 
 
+class CoverUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JPEG, PNG or WebP, at least 600 × 315 pixels; cropped to 1200 × 630.")
+
+
+@extend_schema(tags=["events"])
+class EventCoverView(APIView):
+    """An event's cover image: upload a new one, or take it away (admins and the event's managers)."""
+
+    permission_classes = [permissions.ManagesEvents]
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(
+        summary="Upload an event's cover image (admin, event manager)",
+        description=(
+            "Multipart field `file`. The type is read from the content; the image is re-encoded and cropped to "
+            "1200 × 630 (and 600 × 315 for cards). 413 `too_large`, 415 `type_not_allowed`, 400 `image_too_small`."
+        ),
+        request={"multipart/form-data": CoverUploadSerializer},
+        responses={
+            200: EventSerializer,
+            **errors(e400="invalid, image_too_small, empty_file", e404="not_found", e413="too_large",
+                     e415="type_not_allowed"),
+        },
+    )
+    def put(self, request, slug):
+        event = get_object_or_404(_events_for(request), slug=slug)
+        upload = CoverUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        covers.set_cover(event=event, cover=covers.prepare(upload.validated_data["file"]))
+        return Response(EventSerializer(_events_for(request).get(pk=event.pk), context={"request": request}).data)
+
+    @extend_schema(summary="Remove an event's cover image (admin, event manager)", request=None,
+                   responses={200: EventSerializer})
+    def delete(self, request, slug):
+        event = get_object_or_404(_events_for(request), slug=slug)
+        covers.remove_cover(event=event)
+        return Response(EventSerializer(_events_for(request).get(pk=event.pk), context={"request": request}).data)
+
+
 urlpatterns = [
     path("events/", EventListView.as_view(), name="api-events"),
     path("events/<slug:slug>/", EventDetailView.as_view(), name="api-event"),
+    path("events/<slug:slug>/cover/", EventCoverView.as_view(), name="api-event-cover"),
     path("events/<slug:slug>/tickets/", TicketListView.as_view(), name="api-tickets"),
     path("events/<slug:slug>/tickets/<uuid:pk>/", TicketDetailView.as_view(), name="api-ticket"),
 ]

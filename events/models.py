@@ -1,7 +1,9 @@
+import urllib.parse
 import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -23,6 +25,14 @@ class Event(TimestampedModel):
     description = models.TextField(_("description"), blank=True)
     event_date = models.DateTimeField(_("event date"), db_index=True)
     location = models.CharField(_("location"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
+    map_url = models.URLField(
+        _("map link"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A link to the venue on a map. Leave empty to link to a map search for the location and city."),
+    )
+    organizer = models.CharField(_("organiser"), max_length=200, blank=True)
+    # The storage key of the large cover (events/covers.py writes it); empty without a cover.
+    cover = models.CharField(_("cover image"), max_length=200, blank=True, editable=False)
     timezone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
 
@@ -49,6 +59,21 @@ class Event(TimestampedModel):
     @property
     def is_past(self) -> bool:
         return self.event_date <= timezone.now()
+
+    @property
+    def place(self) -> str:
+        """Return the venue and its city, the city left out when the location already names it."""
+        if self.city and self.city.casefold() not in self.location.casefold():
+            return f"{self.location}, {self.city}" if self.location else self.city
+        return self.location
+
+    @property
+    def map_link(self) -> str:
+        """Return the venue's map link: the one staff gave, else a map search for the place."""
+        if self.map_url:
+            return self.map_url
+        place = self.place
+        return "https://www.google.com/maps/search/?api=1&query=" + urllib.parse.quote(place) if place else ""
 
 
 class Ticket(TimestampedModel):

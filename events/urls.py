@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("events/", views.event_list, name="list"),
     path("events/<slug:slug>/", views.event_detail, name="detail"),
+    path("events/<slug:slug>/cover/<str:name>.jpg", views.cover, name="cover"),
 ]

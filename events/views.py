@@ -1,15 +1,25 @@
 """Public pages of events: the landing page, the event list and an event's detail."""
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
+from django import forms
+from django.conf import settings
+from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, QuerySet, Sum
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from . import hooks
+from . import covers, hooks
 from .models import Event, Ticket
+from .templatetags.eventhub import event_time
 
 PAGE_SIZE = 12
 SEARCH_MAX_LENGTH = 100
@@ -31,25 +41,92 @@ def home(request):
     return render(request, "events/home.html", {"events": _listed(upcoming)[:6]})
 
 
+class EventFilterForm(forms.Form):
+    """The filters of the event list; a value that does not parse is reported and left out."""
+
+    q = forms.CharField(required=False)
+    when = forms.ChoiceField(required=False, choices=[("upcoming", _("Upcoming")), ("past", _("Past"))])
+    city = forms.CharField(required=False, max_length=100)
+    date_from = forms.DateField(required=False, label=_("From"))
+    date_to = forms.DateField(required=False, label=_("Until"))
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())[:SEARCH_MAX_LENGTH]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned
+
+    def value(self, name: str):
+        """Return the cleaned value of a filter, or its empty value when it did not parse."""
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+
+def on_or_after(day: datetime.date) -> Q:
+    """Match events starting on `day` or later, each day read in the event's own time zone."""
+    return _by_local_day(day, "gte")
+
+
+def before(day: datetime.date) -> Q:
+    """Match events starting before `day`, each day read in the event's own time zone."""
+    return _by_local_day(day, "lt")
+
+
+def _by_local_day(day: datetime.date, lookup: str) -> Q:
+    condition = Q(pk__in=[])
+    for zone in Event.TimeZone:
+        midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=zoneinfo.ZoneInfo(zone))
+        condition |= Q(timezone=zone, **{f"event_date__{lookup}": midnight})
+    return condition
+
+
+def cities(events: QuerySet) -> list[str]:
+    """Return the cities of `events`, each once however it is capitalised, in alphabetical order."""
+    seen: dict[str, str] = {}
+    # Sorted by code point, a capitalised spelling ("Jakarta") comes before "jakarta" and is the one shown.
+    for city in sorted(events.exclude(city="").values_list("city", flat=True).distinct()):
+        seen.setdefault(city.casefold(), city)
+    return sorted(seen.values(), key=str.casefold)
+
+
 def event_list(request):
-    """All active events: search by title, location or description; upcoming or past; paginated."""
+    """All active events: search by title, location or description; by city and dates; upcoming or past."""
     hooks.release_expired_holds()
     now = timezone.now()
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-    when = request.GET.get("when")
-    if when not in ("upcoming", "past"):
-        when = "upcoming"
+    form = EventFilterForm(request.GET)
+    form.is_valid()
+    query = form.value("q") or ""
+    when = form.value("when") or "upcoming"
     events = Event.objects.filter(is_active=True)
     if when == "past":
         events = events.filter(event_date__lte=now).order_by("-event_date")
     else:
         events = events.filter(event_date__gt=now).order_by("event_date")
+    choices = cities(events)
+    city = form.value("city") or ""
+    if city:
+        events = events.filter(city__iexact=city)
+    if form.value("date_from"):
+        events = events.filter(on_or_after(form.value("date_from")))
+    if form.value("date_to"):
+        events = events.filter(before(form.value("date_to") + datetime.timedelta(days=1)))
     for term in query.split():
         events = events.filter(
-            Q(title__icontains=term) | Q(location__icontains=term) | Q(description__icontains=term)
+            Q(title__icontains=term) | Q(location__icontains=term) | Q(city__icontains=term)
+            | Q(description__icontains=term)
         )
     page = Paginator(_listed(events), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/list.html", {"page": page, "query": query, "when": when})
+    filters = {"city": city, **{name: request.GET.get(name, "")[:10] for name in ("date_from", "date_to")}}
+    # The page links keep every filter: `q=…&city=…&when=…&` (the page number follows).
+    kept = {"q": query, **{name: value for name, value in filters.items() if form.value(name)}, "when": when}
+    page_query = urlencode({name: value for name, value in kept.items() if value}) + "&"
+    return render(request, "events/list.html", {
+        "page": page, "query": query, "when": when, "form": form, "cities": choices, "city": city,
+        "filters": filters, "filtered": any(filters.values()), "page_query": page_query,
+    })
 
 
 @dataclass(frozen=True)
@@ -83,4 +160,43 @@ def event_detail(request, slug):
     hooks.release_expired_holds(event_id=event.pk)
     now = timezone.now()
     tickets = [(ticket, sales_state(ticket, event, now)) for ticket in event.tickets.all()]
-    return render(request, "events/detail.html", {"event": event, "tickets": tickets})
+    return render(request, "events/detail.html", {
+        "event": event, "tickets": tickets, "share": share_card(event),
+    })
+
+
+def share_card(event: Event) -> dict:
+    """Return what a link preview (Open Graph: WhatsApp, Facebook, Telegram) shows of an event page."""
+    # Without a description, the preview says when and where.
+    summary = " ".join(event.description.split()) or " · ".join(
+        part for part in (event_time(event.event_date, event), event.location) if part
+    )
+    return {
+        "url": settings.SITE_URL + event.get_absolute_url(),
+        "title": event.title,
+        "description": Truncator(summary).chars(200),
+        "image": settings.SITE_URL + covers.url(event) if event.cover else "",
+        "width": covers.LARGE[0],
+        "height": covers.LARGE[1],
+    }
+
+
+@require_GET
+def cover(request, slug, name):
+    """Stream an active event's cover image (`<token>.jpg`, or `<token>-small.jpg` for the cards)."""
+    event = get_object_or_404(Event.objects.only("slug", "cover", "is_active"), slug=slug)
+    if not event.is_active and not request.user.is_staff:
+        raise Http404
+    small = name.endswith("-small")
+    if not event.cover or covers.token(event.cover) != name.removesuffix("-small"):
+        raise Http404
+    key = covers.small_key(event.cover) if small else event.cover
+    try:
+        content = storages["default"].open(key, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(content, content_type="image/jpeg")
+    # The URL changes with every new cover: what it names never changes.
+    response["Cache-Control"] = ("public" if event.is_active else "private") + ", max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -39,3 +39,11 @@ def event_clock(value: datetime.datetime | None, event) -> str:
         return ""
     local = timezone.localtime(value, event.tzinfo)
     return f"{formats.time_format(local, 'TIME_FORMAT')} {local.tzname()}"
+
+
+@register.simple_tag
+def event_cover(event, small: bool = False) -> str:
+    """Return the URL of an event's cover image (the card size with `small=True`)."""
+    from events import covers
+
+    return covers.url(event, small=small)

@@ -52,6 +52,8 @@ class DemoEvent:
     slug: str
     title: str
     location: str
+    city: str
+    organizer: str
     timezone: str
     days_from_now: int
     hour: int
@@ -64,6 +66,7 @@ EVENTS = [
         slug="meetup-python-jakarta",
         title="Meetup Python Jakarta: Django di Produksi",
         location="Gedung Cyber 2, Kuningan, Jakarta Selatan",
+        city="Jakarta", organizer="Komunitas Python Indonesia",
         timezone=WIB, days_from_now=14, hour=19,
         description=(
             "Malam berbagi pengalaman menjalankan Django di produksi: antrean tugas, basis data PostgreSQL, "
@@ -78,6 +81,7 @@ EVENTS = [
         slug="festival-musik-senja-bali",
         title="Festival Musik Senja Bali",
         location="Pantai Melasti, Badung, Bali",
+        city="Bali", organizer="Senja Nusantara Production",
         timezone=WITA, days_from_now=45, hour=16,
         description=(
             "Sore sampai malam di tepi pantai bersama musisi indie Nusantara, kuliner lokal, dan matahari "
@@ -96,6 +100,7 @@ EVENTS = [
         slug="workshop-fotografi-raja-ampat",
         title="Workshop Fotografi Bawah Laut Raja Ampat",
         location="Waisai, Raja Ampat, Papua Barat Daya",
+        city="Raja Ampat", organizer="Papua Dive Academy",
         timezone=WIT, days_from_now=60, hour=8,
         description=(
             "Tiga hari belajar memotret terumbu karang bersama fotografer bawah laut berpengalaman. "
@@ -110,6 +115,7 @@ EVENTS = [
         slug="seminar-ekonomi-kreatif-bandung",
         title="Seminar Ekonomi Kreatif Bandung",
         location="Gedung Sate, Jl. Diponegoro No. 22, Bandung",
+        city="Bandung", organizer="Bandung Creative Hub",
         timezone=WIB, days_from_now=-20, hour=9,
         description="Seminar sehari tentang pendanaan dan pemasaran digital untuk pelaku UMKM kreatif.",
         tickets=[
@@ -168,7 +174,8 @@ class Command(BaseCommand):
             tz = zoneinfo.ZoneInfo(demo.timezone)
             day = timezone.localdate(timezone=tz) + datetime.timedelta(days=demo.days_from_now)
             event = Event.objects.create(
-                slug=demo.slug, title=demo.title, location=demo.location, timezone=demo.timezone,
+                slug=demo.slug, title=demo.title, location=demo.location, city=demo.city,
+                organizer=demo.organizer, timezone=demo.timezone,
                 description=demo.description,
                 event_date=datetime.datetime.combine(day, datetime.time(demo.hour), tzinfo=tz),
             )
