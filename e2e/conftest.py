@@ -8,6 +8,7 @@ Fixtures (reuse them in any test under e2e/):
 - `context`: a fresh browser context per test (own cookies), its base URL the `live_server`.
 - `page`: a page of that context; `page.goto("/events/")` opens the live server's page.
 - `console_errors`: the page's console errors and failed requests, to assert the page is clean.
+- `logged_in_page`: a function opening a page (in a context of its own) logged in as a user, by session cookie.
 
 Tests need `live_server`, so mark them `@pytest.mark.django_db(transaction=True)` (the server
 thread reads what the test commits) and `@pytest.mark.e2e`.
@@ -91,3 +92,27 @@ def console_errors(page) -> list[str]:
     page.on("requestfailed", lambda request: errors.append(f"{request.url}: {request.failure}"))
     page.on("response", lambda response: errors.append(f"{response.url}: {response.status}") if response.status >= 500 else None)
     return errors
+
+
+@pytest.fixture
+def logged_in_page(browser, live_server):
+    """Return a function that opens a page logged in as `user` (by session cookie)."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def open_page(user, *, locale: str = "en-US", **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        context.set_default_timeout(20_000)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                              "url": live_server.url}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, QuerySet, Sum
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import covers, hooks
+from . import covers, hooks, ical
 from .models import Event, Ticket
 from .templatetags.eventhub import event_time
 
@@ -179,6 +179,15 @@ def share_card(event: Event) -> dict:
         "width": covers.LARGE[0],
         "height": covers.LARGE[1],
     }
+
+
+@require_GET
+def calendar_file(request, slug):
+    """An active event as an iCalendar file: "add to calendar"."""
+    event = get_object_or_404(Event, slug=slug, is_active=True)
+    response = HttpResponse(ical.render(event), content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{ical.filename(event)}"'
+    return response
 
 
 @require_GET

@@ -26,7 +26,7 @@ from events import permissions
 from events.models import Event, Ticket
 from eventhub.openapi import errors
 
-from . import qr, services
+from . import qr, services, tickets_pdf
 from .models import Registration
 
 
@@ -34,6 +34,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=0, read_only=True)
     qr_code = serializers.SerializerMethodField(help_text="The signed ticket code, once paid.")
     qr_image_url = serializers.SerializerMethodField(help_text="The ticket's QR image (PNG), once paid.")
+    ticket_pdf_url = serializers.SerializerMethodField(help_text="The printable ticket (PDF), once paid.")
     event_title = serializers.CharField(source="event.title", read_only=True)
     event_slug = serializers.CharField(source="event.slug", read_only=True)
     ticket_name = serializers.CharField(source="ticket.name", read_only=True)
@@ -47,7 +48,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Registration
         fields = [
-            "id", "event", "ticket", "status", "amount", "qr_code", "qr_image_url", "payment_ref", "paid_at",
+            "id", "event", "ticket", "status", "amount", "qr_code", "qr_image_url", "ticket_pdf_url", "payment_ref", "paid_at",
             "created_at", "expires_at", "cancelled_at", "cancel_reason",
             "event_title", "event_slug", "ticket_name", "user", "user_email", "user_full_name",
         ]
@@ -57,9 +58,15 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return registration.qr_code if registration.status == Registration.Status.PAID else None
 
     def get_qr_image_url(self, registration) -> str | None:
+        return self._paid_url(registration, "api-registration-qr")
+
+    def get_ticket_pdf_url(self, registration) -> str | None:
+        return self._paid_url(registration, "api-registration-ticket-pdf")
+
+    def _paid_url(self, registration, name: str) -> str | None:
         if registration.status != Registration.Status.PAID:
             return None
-        url = reverse("api-registration-qr", kwargs={"pk": registration.pk})
+        url = reverse(name, kwargs={"pk": registration.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -217,6 +224,11 @@ class PNGRenderer(renderers.BaseRenderer):
         return data
 
 
+class PDFRenderer(PNGRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
 @extend_schema(
     tags=["registrations"],
     summary="The QR ticket image (PNG)",
@@ -227,12 +239,17 @@ class RegistrationQRView(APIView):
     renderer_classes = [renderers.JSONRenderer, PNGRenderer]
 
     def get(self, request, pk):
-        registration = get_object_or_404(_registrations_for(request), pk=pk)
-        if registration.status != Registration.Status.PAID:
-            raise NotFound(_("This registration has no ticket yet: it is not paid."))
+        registration = self.paid_registration(request, pk)
         response = HttpResponse(qr.render_png(registration.qr_code), content_type="image/png")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+    def paid_registration(self, request, pk) -> Registration:
+        """Return the visible registration `pk` if it is paid (only a paid one has a ticket), else 404."""
+        registration = get_object_or_404(_registrations_for(request), pk=pk)
+        if registration.status != Registration.Status.PAID:
+            raise NotFound(_("This registration has no ticket yet: it is not paid."))
+        return registration
 
     def handle_exception(self, exc):
         # Errors are JSON even when the client asked for an image.
@@ -241,9 +258,27 @@ class RegistrationQRView(APIView):
         return super().handle_exception(exc)
 
 
+@extend_schema(
+    tags=["registrations"],
+    summary="The printable ticket (PDF)",
+    description="One A4 page with the QR code, event, attendee and ticket type; for the owner and admins, once paid.",
+    responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The ticket as PDF.")},
+)
+class RegistrationTicketPDFView(RegistrationQRView):
+    renderer_classes = [renderers.JSONRenderer, PDFRenderer]
+
+    def get(self, request, pk):
+        registration = self.paid_registration(request, pk)
+        response = HttpResponse(tickets_pdf.render([registration]), content_type=tickets_pdf.CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{tickets_pdf.filename(registration)}"'
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
 urlpatterns = [
     path("registrations/", RegistrationListView.as_view(), name="api-registrations"),
     path("registrations/<uuid:pk>/", RegistrationDetailView.as_view(), name="api-registration"),
     path("registrations/<uuid:pk>/cancel/", RegistrationCancelView.as_view(), name="api-registration-cancel"),
     path("registrations/<uuid:pk>/qr.png", RegistrationQRView.as_view(), name="api-registration-qr"),
+    path("registrations/<uuid:pk>/ticket.pdf", RegistrationTicketPDFView.as_view(), name="api-registration-ticket-pdf"),
 ]

@@ -5,8 +5,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import hooks, qr
+from events import ical
+
+from . import hooks, qr, tickets_pdf
 from .models import Registration
+
 
 class TicketEmail(EmailMultiAlternatives):
     """An email whose HTML shows images inline: each sits beside the HTML in multipart/related."""
@@ -48,6 +51,7 @@ def build(*, registration: Registration, kind: str) -> TicketEmail:
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         text = render_to_string(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
+        pdf = tickets_pdf.render([registration]) if kind == "ticket" else None
     png = qr.render_png(registration.qr_code, box_size=8) if kind == "ticket" else None
     message = TicketEmail(
         subject, text, settings.DEFAULT_FROM_EMAIL, [registration.user.email],
@@ -56,6 +60,9 @@ def build(*, registration: Registration, kind: str) -> TicketEmail:
     message.attach_alternative(html, "text/html")
     if png:
         message.attach(f"tiket-{registration.event.slug}.png", png, "image/png")
+    if pdf:
+        message.attach(tickets_pdf.filename(registration), pdf, tickets_pdf.CONTENT_TYPE)
+        message.attach(ical.filename(registration.event), ical.render(registration.event), "text/calendar")
     return message
 
 

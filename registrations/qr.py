@@ -93,6 +93,11 @@ def render_png(code: str, *, box_size: int = 10) -> bytes:
     return buffer.getvalue()
 
 
+def matrix(code: str) -> list[list[bool]]:
+    """Return the QR modules of a code, quiet zone included: rows of True for dark."""
+    return _make(code).get_matrix()
+
+
 def render_svg(code: str) -> str:
     """Return the QR image of a code as an SVG document."""
     image = _make(code).make_image(image_factory=qrcode.image.svg.SvgPathImage)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboard/registrations/<uuid:pk>/cancel/", views.cancel, name="cancel"),
     path("dashboard/registrations/<uuid:pk>/qr.png", views.qr_png, name="qr_png"),
     path("dashboard/registrations/<uuid:pk>/qr.svg", views.qr_svg, name="qr_svg"),
+    path("dashboard/registrations/<uuid:pk>/ticket.pdf", views.ticket_pdf, name="ticket_pdf"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event
 
-from . import hooks, qr, services
+from . import hooks, qr, services, tickets_pdf
 from .forms import RegisterForm
 from .models import Registration
 
@@ -137,3 +137,15 @@ def qr_png(request, pk):
 def qr_svg(request, pk):
     """The QR ticket of a paid registration as an SVG image (owner or staff)."""
     return _private(HttpResponse(qr.render_svg(_paid_code(request, pk)), content_type="image/svg+xml"))
+
+
+@login_required
+@require_GET
+def ticket_pdf(request, pk):
+    """The printable ticket of a paid registration as a PDF (owner or staff)."""
+    registration = _visible_registration(request, pk)
+    if registration.status != Status.PAID:
+        raise Http404
+    response = _private(HttpResponse(tickets_pdf.render([registration]), content_type=tickets_pdf.CONTENT_TYPE))
+    response["Content-Disposition"] = f'attachment; filename="{tickets_pdf.filename(registration)}"'
+    return response

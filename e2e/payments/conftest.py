@@ -13,24 +13,6 @@ def pay_site(live_server, settings):
 
 
 @pytest.fixture
-def logged_in_page(browser, pay_site):
-    """Return a function that opens a page logged in as `user` (by session cookie)."""
-    from django.conf import settings
-    from django.test import Client
-
-    contexts = []
-
-    def open_page(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(base_url=pay_site, locale="en-US")
-        context.set_default_timeout(20_000)
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                              "url": pay_site}])
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def logged_in_page(logged_in_page, pay_site):
+    """e2e/conftest.py's `logged_in_page`, with the payment simulator on."""
+    return logged_in_page
