@@ -18,6 +18,7 @@ v1 = [
     path("", include("payments.api")),
     path("", include("checkins.api")),
     path("", include("files.api")),
+    path("", include("reports.api")),
 ]
 
 

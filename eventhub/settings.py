@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "payments",
     "checkins",
     "files",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -13,12 +13,17 @@ register = template.Library()
 @register.filter
 def rupiah(value) -> str:
     """Format whole rupiah the Indonesian way: `Rp 150.000`, and nothing to pay as "Free"."""
+    amount = rupiah_amount(value)
+    return _("Free") if amount == "Rp 0" else amount
+
+
+@register.filter
+def rupiah_amount(value) -> str:
+    """Format a sum of money in whole rupiah, zero included: `Rp 0`, `Rp 150.000`, `-Rp 5.000`."""
     try:
         amount = int(Decimal(value))
     except (TypeError, ValueError, InvalidOperation):
         return ""
-    if amount == 0:
-        return _("Free")
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {abs(amount):,}".replace(",", ".")
 
