@@ -1,27 +1,13 @@
 """The organiser's report in the admin: the charts really draw in a browser."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from PIL import Image
 from playwright.sync_api import expect
 
+from e2e.screenshots import colours, drawn
 from reports.tests.test_api_report import event  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def drawn(png: bytes) -> float:
-    """Return the share of a screenshot's pixels that are neither white nor near-white."""
-    image = Image.open(io.BytesIO(png)).convert("L")
-    histogram = image.histogram()
-    return sum(histogram[:235]) / (image.width * image.height)
-
-
-def colours(png: bytes) -> int:
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=32)
-    return sum(1 for count in image.histogram() if count > 20)
 
 
 def test_the_report_charts_render(logged_in_page, staff, event):  # noqa: F811

@@ -18,6 +18,7 @@ export default {
     title: 'Events', search: 'Search', searchPlaceholder: 'Search events…', none: 'No events yet.', notFound: 'Event not found.',
     tickets: 'Ticket types', free: 'Free', seatsLeft: '{count} seats left', soldOut: 'Sold out', register: 'Register',
     notOnSale: 'Not on sale', salesEnd: 'Sales end {date}',
+    by: 'By {name}', openMap: 'Open in Maps',
   },
   registration: { event: 'Event', ticket: 'Ticket', amount: 'Amount', status: 'Status', expires: 'Pay before' },
   status: { pending: 'Awaiting payment', paid: 'Paid', cancelled: 'Cancelled' },
@@ -46,6 +47,7 @@ export default {
   dashboard: {
     title: 'My tickets', none: 'You are not registered for any event yet.', showTicket: 'Show ticket',
     hideTicket: 'Hide ticket', pay: 'Pay', cancel: 'Cancel', confirmCancel: 'Cancel this registration?',
+    ticketPdf: 'Download the ticket (PDF)',
   },
   files: {
     title: 'My files', choose: 'Choose a file', rules: 'PDF, JPEG or PNG, up to {max} MB.', attachTo: 'Attach to',
@@ -53,6 +55,11 @@ export default {
     typeNotAllowed: 'This type of file is not allowed (PDF, JPEG or PNG).', empty: 'The file is empty.', none: 'No files yet.',
     name: 'Name', owner: 'Owner', type: 'Type', size: 'Size', uploaded: 'Uploaded', preview: 'Preview',
     download: 'Download', delete: 'Delete', confirmDelete: 'Delete {name}?',
+  },
+  report: {
+    title: 'Report: {name}', open: 'Report & exports', gross: 'Gross revenue', refunded: 'Refunded',
+    net: 'Net revenue', sales: 'Tickets sold per type over time', checkins: 'Check-ins per gate per 15 minutes',
+    exports: 'Exports', attendees: 'Attendees', payments: 'Payments',
   },
   admin: {
     overview: 'Overview', updated: 'Updated {time}', noEvents: 'No events yet.', registered: 'Registered', paid: 'Paid',

@@ -18,6 +18,7 @@ export default {
     title: 'Acara', search: 'Cari', searchPlaceholder: 'Cari acara…', none: 'Belum ada acara.', notFound: 'Acara tidak ditemukan.',
     tickets: 'Jenis tiket', free: 'Gratis', seatsLeft: 'Sisa {count} kursi', soldOut: 'Habis', register: 'Daftar',
     notOnSale: 'Tidak dijual', salesEnd: 'Penjualan berakhir {date}',
+    by: 'Oleh {name}', openMap: 'Buka di Peta',
   },
   registration: { event: 'Acara', ticket: 'Tiket', amount: 'Jumlah', status: 'Status', expires: 'Bayar sebelum' },
   status: { pending: 'Menunggu pembayaran', paid: 'Lunas', cancelled: 'Dibatalkan' },
@@ -46,6 +47,7 @@ export default {
   dashboard: {
     title: 'Tiket saya', none: 'Anda belum terdaftar di acara mana pun.', showTicket: 'Tampilkan tiket',
     hideTicket: 'Sembunyikan tiket', pay: 'Bayar', cancel: 'Batalkan', confirmCancel: 'Batalkan pendaftaran ini?',
+    ticketPdf: 'Unduh tiket (PDF)',
   },
   files: {
     title: 'Berkas saya', choose: 'Pilih berkas', rules: 'PDF, JPEG, atau PNG, maksimal {max} MB.', attachTo: 'Lampirkan ke',
@@ -53,6 +55,11 @@ export default {
     typeNotAllowed: 'Jenis berkas tidak diizinkan (PDF, JPEG, atau PNG).', empty: 'Berkas kosong.', none: 'Belum ada berkas.',
     name: 'Nama', owner: 'Pemilik', type: 'Jenis', size: 'Ukuran', uploaded: 'Diunggah', preview: 'Pratinjau',
     download: 'Unduh', delete: 'Hapus', confirmDelete: 'Hapus {name}?',
+  },
+  report: {
+    title: 'Laporan: {name}', open: 'Laporan & ekspor', gross: 'Pendapatan bruto', refunded: 'Dikembalikan',
+    net: 'Pendapatan neto', sales: 'Tiket terjual per jenis dari waktu ke waktu', checkins: 'Check-in per gerbang per 15 menit',
+    exports: 'Ekspor', attendees: 'Peserta', payments: 'Pembayaran',
   },
   admin: {
     overview: 'Ringkasan', updated: 'Diperbarui {time}', noEvents: 'Belum ada acara.', registered: 'Terdaftar', paid: 'Lunas',
