@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import list_time
+from events.admin import EventScopedAdmin, list_time
 from events.templatetags.eventhub import rupiah_amount
 from payments.models import Payment
 
@@ -18,7 +18,11 @@ from .models import EventReport
 
 
 @admin.register(EventReport)
-class EventReportAdmin(admin.ModelAdmin):
+class EventReportAdmin(EventScopedAdmin, admin.ModelAdmin):
+    """Admins see every event's report; an event's managers see their own events' (others are 404)."""
+
+    event_path = "pk"
+    manager_permissions = ("view",)
     list_display = ("title", "date", "gross", "net")
     list_display_links = ("title",)
     search_fields = ("title", "slug", "city")

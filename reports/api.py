@@ -1,4 +1,7 @@
-"""API v1: an event's report for organisers — revenue, sales over time, check-ins per gate, exports (admin)."""
+"""API v1: an event's report for organisers — revenue, sales over time, check-ins per gate, exports.
+
+Admins and the event's managers (`events.permissions.MANAGE`); another event's report is 404.
+"""
 
 from django.shortcuts import get_object_or_404
 from django.urls import path, re_path
@@ -8,8 +11,8 @@ from rest_framework import renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsAdmin
 from checkins.api import StatsTicketSerializer
+from events import permissions
 from events.models import Event
 
 from . import views
@@ -56,13 +59,14 @@ class _Binary(renderers.BaseRenderer):
 
 
 class _EventReportView(APIView):
-    permission_classes = [IsAdmin]
+    permission_classes = [permissions.ManagesEvents]
 
     def event(self) -> Event:
-        return get_object_or_404(Event, slug=self.kwargs["slug"])
+        events = permissions.events_for(self.request.user, permissions.MANAGE)
+        return get_object_or_404(events, slug=self.kwargs["slug"])
 
 
-@extend_schema(tags=["reports"], summary="An event's report (admin)", responses={200: ReportSerializer})
+@extend_schema(tags=["reports"], summary="An event's report (admin, event manager)", responses={200: ReportSerializer})
 class ReportView(_EventReportView):
     def get(self, request, slug):
         return Response(ReportSerializer(views.report(self.event())).data)
@@ -80,7 +84,7 @@ class _FileView(_EventReportView):
 
 @extend_schema(
     tags=["reports"],
-    summary="A chart of an event's report as SVG (admin)",
+    summary="A chart of an event's report as SVG (admin, event manager)",
     description="`sales`: tickets sold per type over time; `checkins`: check-ins per gate per 15 minutes.",
     responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR, description="The chart.")},
 )
@@ -91,7 +95,7 @@ class ChartView(_FileView):
 
 @extend_schema(
     tags=["reports"],
-    summary="Export an event's attendees or payments as CSV or XLSX (admin)",
+    summary="Export an event's attendees or payments as CSV or XLSX (admin, event manager)",
     responses={
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV, UTF-8 with a byte-order mark."),
         (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(

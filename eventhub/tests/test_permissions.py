@@ -46,6 +46,12 @@ def _upload(w):
     return {"data": body, "content_type": content_type}
 
 
+def _image_upload():
+    body, content_type = samples.multipart(filename="sampul.jpg", content=samples.jpeg(size=(800, 450)),
+                                           content_type="image/jpeg")
+    return {"data": body, "content_type": content_type}
+
+
 def _json(make):
     return lambda w: {"data": make(w), "format": "json"}
 
@@ -84,6 +90,13 @@ API = {
     ("api-ticket", "GET"): (lambda w: {"slug": w.event.slug, "pk": w.ticket.pk}, None, "200 200 200 200 200 200"),
     ("api-ticket", "PATCH"): (lambda w: {"slug": w.event.slug, "pk": w.ticket.pk}, _json(lambda w: {"quota": 50}),
                               "200 200 404 403 403 401"),
+    ("api-event-cover", "PUT"): (EVENT, lambda w: _image_upload(), "200 200 404 403 403 401"),
+    ("api-event-cover", "DELETE"): (EVENT, None, "200 200 404 403 403 401"),
+    ("api-event-report", "GET"): (EVENT, None, "200 200 404 403 403 401"),
+    ("api-event-report-chart", "GET"): (lambda w: {"slug": w.event.slug, "chart": "sales"}, None,
+                                        "200 200 404 403 403 401"),
+    ("api-event-export", "GET"): (lambda w: {"slug": w.event.slug, "kind": "payments", "fmt": "xlsx"}, None,
+                                  "200 200 404 403 403 401"),
     ("api-ticket", "DELETE"): (lambda w: {"slug": w.event.slug, "pk": w.ticket.pk}, None, "409 409 404 403 403 401"),
     ("api-event-team", "GET"): (EVENT, None, "200 200 404 403 403 401"),
     ("api-event-team", "POST"): (EVENT, _json(lambda w: {"email": w.attendee.email, "role": "door"}),
@@ -97,6 +110,7 @@ API = {
     # 409 for the owner: a paid registration is not theirs to cancel.
     ("api-registration-cancel", "POST"): (REG, _json(lambda w: {}), "200 200 404 403 409 401"),
     ("api-registration-qr", "GET"): (REG, None, "200 200 404 200 200 401"),
+    ("api-registration-ticket-pdf", "GET"): (REG, None, "200 200 404 200 200 401"),
     # Only the owner may pay; this registration is already paid (409).
     ("payments-start", "POST"): (None, _json(lambda w: {"registration": str(w.registration.pk), "provider": "midtrans"}),
                                  "404 404 404 404 409 401"),
@@ -182,6 +196,10 @@ ADMIN_MODELS = {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
         "history": "200 200 404",
     }),
+    "reports.eventreport": (lambda w: w.event, {
+        "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
+        "history": "200 200 404", "chart": "200 200 404", "export": "200 200 404",
+    }),
     "files.file": (lambda w: w.file, {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "200 200 404",
         "history": "200 200 404", "event_zip": "200 200 404",
@@ -213,6 +231,8 @@ ADMIN_PAGES = {
     "view_on_site": (lambda w: {"content_type_id": "0", "object_id": "0"}, "404 404 404 302 302 302"),
 }
 _MODEL_PAGES = {"changelist", "add", "change", "delete", "history"}
+# The event report's own pages: a chart and an export.
+REPORT_FILES = {"chart": {"chart": "sales"}, "export": {"kind": "payments", "fmt": "csv"}}
 
 
 def _admin_names() -> set[str]:
@@ -266,6 +286,8 @@ def test_admin_model_page(name, label, page, principal):
     row = f"{rows[page]} {NOT_STAFF}"
     if page == "event_zip":
         kwargs = {"event_id": w.event.pk}
+    elif page in REPORT_FILES:
+        kwargs = {"pk": w.event.pk, **REPORT_FILES[page]}
     elif page in _MODEL_PAGES - {"changelist", "add"} or page == "password_change":
         obj = get_object(w)
         key = "id" if page == "password_change" else "object_id"
