@@ -222,6 +222,84 @@ export interface paths {
         patch: operations["events_partial_update"];
         trace?: never;
     };
+    "/api/v1/events/{slug}/cover/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload an event's cover image (admin, event manager)
+         * @description Multipart field `file`. The type is read from the content; the image is re-encoded and cropped to 1200 × 630 (and 600 × 315 for cards). 413 `too_large`, 415 `type_not_allowed`, 400 `image_too_small`.
+         */
+        put: operations["events_cover_update"];
+        post?: never;
+        /**
+         * Remove an event's cover image (admin, event manager)
+         * @description An event's cover image: upload a new one, or take it away (admins and the event's managers).
+         */
+        delete: operations["events_cover_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/exports/{kind}.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export an event's attendees or payments as CSV or XLSX (admin, event manager) */
+        get: operations["events_exports_._retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/report/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event's report (admin, event manager) */
+        get: operations["events_report_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/report/{chart}.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A chart of an event's report as SVG (admin, event manager)
+         * @description `sales`: tickets sold per type over time; `checkins`: check-ins per gate per 15 minutes.
+         */
+        get: operations["events_report_.svg_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/{slug}/stats/": {
         parameters: {
             query?: never;
@@ -513,6 +591,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registrations/{id}/ticket.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The printable ticket (PDF)
+         * @description One A4 page with the QR code, event, attendee and ticket type; for the owner and admins, once paid.
+         */
+        get: operations["registrations_ticket.pdf_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/": {
         parameters: {
             query?: never;
@@ -576,6 +674,13 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        /**
+         * @description * `hour` - hour
+         *     * `day` - day
+         *     * `15min` - 15min
+         * @enum {string}
+         */
+        BucketEnum: "hour" | "day" | "15min";
         CallbackAnswer: {
             code: string;
             detail: string;
@@ -616,6 +721,13 @@ export interface components {
              */
             readonly created_at: string;
         };
+        CoverUploadRequest: {
+            /**
+             * Format: binary
+             * @description JPEG, PNG or WebP, at least 600 × 315 pixels; cropped to 1200 × 630.
+             */
+            file: string;
+        };
         Error: {
             /** @description Stable snake_case error code. */
             code: string;
@@ -636,6 +748,17 @@ export interface components {
             /** Format: date-time */
             event_date: string;
             location: string;
+            city: string;
+            /** @description A link to the venue on a map (http or https); empty for a map search of the location and city. */
+            map_url: string;
+            /** @description `map_url` if set, else a map search for the location and city (empty without either). */
+            readonly map_link: string;
+            /** Organiser */
+            organizer: string;
+            /** @description The cover image (1200 × 630 JPEG), or null. */
+            readonly cover_url: string | null;
+            /** @description The cover for cards (600 × 315 JPEG), or null. */
+            readonly cover_small_url: string | null;
             /** Time zone */
             timezone: components["schemas"]["TimezoneEnum"];
             /** Active */
@@ -654,6 +777,11 @@ export interface components {
             /** Format: date-time */
             event_date: string;
             location?: string;
+            city?: string;
+            /** @description A link to the venue on a map (http or https); empty for a map search of the location and city. */
+            map_url?: string;
+            /** Organiser */
+            organizer?: string;
             /** Time zone */
             timezone?: components["schemas"]["TimezoneEnum"];
             /** Active */
@@ -872,6 +1000,11 @@ export interface components {
             /** Format: date-time */
             event_date?: string;
             location?: string;
+            city?: string;
+            /** @description A link to the venue on a map (http or https); empty for a map search of the location and city. */
+            map_url?: string;
+            /** Organiser */
+            organizer?: string;
             /** Time zone */
             timezone?: components["schemas"]["TimezoneEnum"];
             /** Active */
@@ -960,6 +1093,8 @@ export interface components {
             readonly qr_code: string | null;
             /** @description The ticket's QR image (PNG), once paid. */
             readonly qr_image_url: string | null;
+            /** @description The printable ticket (PDF), once paid. */
+            readonly ticket_pdf_url: string | null;
             /** Payment reference */
             readonly payment_ref: string;
             /** Format: date-time */
@@ -1005,6 +1140,16 @@ export interface components {
          * @enum {string}
          */
         RegistrationStatusEnum: "pending" | "paid" | "cancelled";
+        Report: {
+            /** Format: uuid */
+            event: string;
+            revenue: components["schemas"]["Revenue"];
+            tickets: components["schemas"]["StatsTicket"][];
+            /** @description Paid tickets per type, cumulated, per hour (sales up to 3 days) or day. */
+            sales: components["schemas"]["TimeSeries"];
+            /** @description Admissions per gate (device) per 15 minutes. */
+            checkins: components["schemas"]["TimeSeries"];
+        };
         /**
          * @description * `ok` - Admitted
          *     * `invalid` - Not a valid ticket
@@ -1016,6 +1161,27 @@ export interface components {
          * @enum {string}
          */
         ResultEnum: "ok" | "invalid" | "not_found" | "wrong_event" | "not_paid" | "cancelled" | "already_checked_in";
+        Revenue: {
+            /**
+             * Format: decimal
+             * @description Every rupiah received.
+             */
+            gross: string;
+            /** Format: decimal */
+            refunded: string;
+            /**
+             * Format: decimal
+             * @description Gross less refunded.
+             */
+            net: string;
+            /**
+             * Format: decimal
+             * @description Received but owed back (paid late, or cancelled by staff).
+             */
+            awaiting_refund: string;
+            /** @description Payments received. */
+            payments: number;
+        };
         ScanRequest: {
             /** @description The text of the ticket's QR code. */
             code: string;
@@ -1035,6 +1201,13 @@ export interface components {
             status: components["schemas"]["RegistrationStatusEnum"];
             attendee_name: string;
             ticket_name: string;
+        };
+        Series: {
+            /** @description The ticket type id, or the gate name. */
+            key: string;
+            name: string;
+            /** @description One value per bucket. */
+            values: number[];
         };
         StartInputRequest: {
             /** Format: uuid */
@@ -1153,6 +1326,12 @@ export interface components {
             /** Format: date-time */
             sales_end?: string | null;
         };
+        TimeSeries: {
+            bucket: components["schemas"]["BucketEnum"];
+            /** @description Bucket starts, in the event's zone. */
+            starts: string[];
+            series: components["schemas"]["Series"][];
+        };
         /**
          * @description * `Asia/Jakarta` - WIB (Asia/Jakarta)
          *     * `Asia/Makassar` - WITA (Asia/Makassar)
@@ -1222,9 +1401,11 @@ export interface components {
 export type AdminUser = components['schemas']['AdminUser'];
 export type AdmissionsPerMinute = components['schemas']['AdmissionsPerMinute'];
 export type BlankEnum = components['schemas']['BlankEnum'];
+export type BucketEnum = components['schemas']['BucketEnum'];
 export type CallbackAnswer = components['schemas']['CallbackAnswer'];
 export type CancelReasonEnum = components['schemas']['CancelReasonEnum'];
 export type Checkin = components['schemas']['Checkin'];
+export type CoverUploadRequest = components['schemas']['CoverUploadRequest'];
 export type Error = components['schemas']['Error'];
 export type Event = components['schemas']['Event'];
 export type EventRequest = components['schemas']['EventRequest'];
@@ -1256,9 +1437,12 @@ export type RegisterRequest = components['schemas']['RegisterRequest'];
 export type Registration = components['schemas']['Registration'];
 export type RegistrationCreateRequest = components['schemas']['RegistrationCreateRequest'];
 export type RegistrationStatusEnum = components['schemas']['RegistrationStatusEnum'];
+export type Report = components['schemas']['Report'];
 export type ResultEnum = components['schemas']['ResultEnum'];
+export type Revenue = components['schemas']['Revenue'];
 export type ScanRequest = components['schemas']['ScanRequest'];
 export type ScannedRegistration = components['schemas']['ScannedRegistration'];
+export type Series = components['schemas']['Series'];
 export type StartInputRequest = components['schemas']['StartInputRequest'];
 export type Stats = components['schemas']['Stats'];
 export type StatsTicket = components['schemas']['StatsTicket'];
@@ -1271,6 +1455,7 @@ export type TeamRoleEnum = components['schemas']['TeamRoleEnum'];
 export type TeamUser = components['schemas']['TeamUser'];
 export type Ticket = components['schemas']['Ticket'];
 export type TicketRequest = components['schemas']['TicketRequest'];
+export type TimeSeries = components['schemas']['TimeSeries'];
 export type TimezoneEnum = components['schemas']['TimezoneEnum'];
 export type TokenPair = components['schemas']['TokenPair'];
 export type UploadRequest = components['schemas']['UploadRequest'];
@@ -2108,6 +2293,12 @@ export interface operations {
     events_list: {
         parameters: {
             query?: {
+                /** @description Events in this city (any capitalisation). */
+                city?: string;
+                /** @description Events starting on this day or later (the event's own day). */
+                date_from?: string;
+                /** @description Events starting on this day or earlier (the event's own day). */
+                date_to?: string;
                 /** @description Admins only: filter by activity (default: all). */
                 is_active?: boolean | null;
                 /** @description A page number within the paginated result set. */
@@ -2507,6 +2698,413 @@ export interface operations {
             };
             /** @description Codes: `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_cover_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CoverUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Codes: `invalid`, `image_too_small`, `empty_file` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `type_not_allowed` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_cover_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "events_exports_._retrieve": {
+        parameters: {
+            query?: {
+                format?: "bin" | "json";
+            };
+            header?: never;
+            path: {
+                fmt: string;
+                kind: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, UTF-8 with a byte-order mark. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_report_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "events_report_.svg_retrieve": {
+        parameters: {
+            query?: {
+                format?: "bin" | "json";
+            };
+            header?: never;
+            path: {
+                chart: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4330,6 +4928,84 @@ export interface operations {
                 };
                 content: {
                     "image/png": string;
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "registrations_ticket.pdf_retrieve": {
+        parameters: {
+            query?: {
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket as PDF. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description Codes: `invalid` (with `fields`), `parse_error` */
