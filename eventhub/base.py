@@ -47,7 +47,8 @@ def api_exception_handler(exc, context):
     The code is stable snake_case: a DomainError's own, a DRF exception's
     (`not_authenticated`, `permission_denied`, `not_found`, `method_not_allowed`,
     `unsupported_media_type`, `throttled`, …), `invalid` for validation errors,
-    `too_large` for a body over Django's upload limits.
+    `too_large` for a body over Django's upload limits. Database errors are
+    left to handler500, which answers 503 `database_unavailable`.
     """
     from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -57,6 +58,11 @@ def api_exception_handler(exc, context):
     from rest_framework.response import Response
     from rest_framework.views import exception_handler
 
+    from .sanitise import UnsafeInput
+
+    if isinstance(exc, UnsafeInput):
+        fields = {exc.field or "non_field_errors": [exc.message]}
+        return Response({"code": "invalid", "detail": exc.message, "fields": fields}, status=400)
     if isinstance(exc, DomainError):
         response = Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
         # A refusal by the rules (sold out, already checked in) is an answer, not a fault: no warning per 409.

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before any view (and the CSRF check) reads them: query strings and bodies no field can hold (400).
+    "eventhub.sanitise.InputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -250,6 +252,11 @@ TASKS = {
     ),
 }
 
+# A failed email is retried after 60 s, doubling up to an hour between attempts, 30 attempts (about a day).
+TASK_RETRY_BASE_SECONDS = env.float("TASK_RETRY_BASE_SECONDS", default=60)
+TASK_RETRY_MAX_DELAY_SECONDS = env.float("TASK_RETRY_MAX_DELAY_SECONDS", default=3600)
+TASK_RETRY_MAX_ATTEMPTS = env.int("TASK_RETRY_MAX_ATTEMPTS", default=30)
+
 
 # --- Events and registrations -----------------------------------------------
 
@@ -340,6 +347,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "eventhub.base.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "eventhub.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON and urlencoded bodies are checked by eventhub.sanitise.InputMiddleware; multipart once parsed.
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "eventhub.sanitise.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"auth": AUTH_THROTTLE_RATE},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Client IPs for throttling: 0 = REMOTE_ADDR; 1 behind one proxy (nginx) that sets X-Forwarded-For.

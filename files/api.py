@@ -4,10 +4,10 @@ from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from eventhub.sanitise import MultiPartParser
 from registrations.models import Registration
 
 from . import downloads, selectors, services, uploads

@@ -16,16 +16,20 @@ logger = logging.getLogger(__name__)
 _KEPT_HEADERS = ("content-type", "user-agent", "x-callback-token", "webhook-id", "x-forwarded-for")
 
 
-def receive_webhook(*, provider: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict]:
+def receive_webhook(
+    *, provider: str, headers: Mapping[str, str], body: bytes, refusal: str = ""
+) -> tuple[int, dict]:
     """Store, verify and apply one gateway callback; return `(HTTP status, JSON body)` for the gateway.
 
     Order (DESIGN §4): signature/token → order id → the gateway's status call
-    → amount and currency → transition.
+    → amount and currency → transition. A body holding characters no field
+    can take (`refusal` says which) is stored and answered 400 `invalid`.
     """
     record = WebhookEvent.objects.create(
         provider=provider,
         headers=_kept_headers(headers),
-        body=body.decode("utf-8", errors="replace")[:100_000],
+        # PostgreSQL text cannot hold NUL: the one character not kept as received.
+        body=body.decode("utf-8", errors="replace")[:100_000].replace("\x00", "\ufffd"),
     )
 
     def answer(status: int, code: str, detail: str, *, payment: Payment | None = None) -> tuple[int, dict]:
@@ -36,6 +40,9 @@ def receive_webhook(*, provider: str, headers: Mapping[str, str], body: bytes) -
         record.save(update_fields=["outcome", "detail", "payment", "processed_at", "verified", "order_id"])
         return status, {"code": code, "detail": detail}
 
+    if refusal:
+        logger.warning("Refused a %s callback holding unsafe input: %s", provider, refusal)
+        return answer(400, "invalid", f"The callback holds a value no field can take ({refusal}); nothing was done.")
     gateway = gateways.get_gateway(provider)
     try:
         claimed = gateway.parse_webhook(headers=headers, body=body)
@@ -72,5 +79,5 @@ def _kept_headers(headers: Mapping[str, str]) -> dict:
     for name in _KEPT_HEADERS:
         value = headers.get(name)
         if value is not None:
-            kept[name] = "(present)" if name == "x-callback-token" else value[:500]
+            kept[name] = "(present)" if name == "x-callback-token" else value[:500].replace("\x00", "\ufffd")
     return kept
