@@ -41,18 +41,22 @@ class EmlFileBackend(BaseEmailBackend):
         return sent
 
 
-def retry_later(task, *args, attempt: int, max_attempts: int = 5, base_delay: int = 60) -> bool:
+def retry_later(task, *args, attempt: int) -> bool:
     """Enqueue `task(*args, attempt=attempt + 1)` after an exponential delay; return whether it was queued.
 
-    Backends that cannot defer (the immediate backend in development) get no
-    retry: the failure is logged and the message is not sent.
+    The delay starts at `TASK_RETRY_BASE_SECONDS` and doubles up to
+    `TASK_RETRY_MAX_DELAY_SECONDS`, for `TASK_RETRY_MAX_ATTEMPTS` attempts:
+    by default a mail server may be down for a day before a message is given
+    up. Backends that cannot defer (the immediate backend in development) get
+    no retry: the failure is logged and the message is not sent.
     """
     import datetime
 
     from django.tasks import default_task_backend
 
-    if attempt >= max_attempts or not default_task_backend.supports_defer:
+    if attempt >= settings.TASK_RETRY_MAX_ATTEMPTS or not default_task_backend.supports_defer:
         return False
-    delay = datetime.timedelta(seconds=base_delay * 2 ** (attempt - 1))
+    seconds = min(settings.TASK_RETRY_BASE_SECONDS * 2 ** (attempt - 1), settings.TASK_RETRY_MAX_DELAY_SECONDS)
+    delay = datetime.timedelta(seconds=seconds)
     task.using(run_after=timezone.now() + delay).enqueue(*args, attempt=attempt + 1)
     return True

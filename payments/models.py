@@ -109,4 +109,4 @@ class WebhookEvent(models.Model):
 
 
 # The gateway simulator's state lives in this app's tables (used only while PAYMENT_SIMULATOR is on).
-from payments.simulator.models import SimulatedPayment  # noqa: E402,F401
+from payments.simulator.models import SimulatedPayment, SimulatorFault  # noqa: E402,F401

@@ -39,3 +39,23 @@ class SimulatedPayment(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.order_id} {self.status}"
+
+
+class SimulatorFault(models.Model):
+    """How a simulated gateway misbehaves, set by staff through /simulator/faults (fault tests, demos).
+
+    Its API answers after `delay_seconds`, and with 503 when `down`; the
+    payment pages a buyer sees are not affected. In the database, so every
+    server worker behaves alike.
+    """
+
+    gateway = models.CharField(max_length=20, unique=True)
+    delay_seconds = models.FloatField(default=0)
+    down = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "payments"
+
+    def __str__(self):
+        return f"{self.gateway}: delay {self.delay_seconds} s{', down' if self.down else ''}"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("xendit/invoices/<str:invoice_id>/expire!", views.xendit_expire, name="xendit-expire"),
     path("xendit/refunds", views.xendit_refunds, name="xendit-refunds"),
     path("xendit/web/<str:invoice_id>", views.xendit_page, name="xendit-page"),
+    path("faults", views.FaultControl.as_view(), name="faults"),
 ]

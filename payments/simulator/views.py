@@ -4,7 +4,9 @@ import base64
 import binascii
 import datetime
 import json
+import functools
 import re
+import time
 import uuid
 from decimal import Decimal
 
@@ -18,9 +20,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsAdmin
 
 from . import gateway as sim_gateway
-from .models import SimulatedPayment
+from .models import SimulatedPayment, SimulatorFault
 
 _ORDER_ID = re.compile(r"^[A-Za-z0-9\-_~.]{1,50}$")
 
@@ -45,6 +52,26 @@ def _json_body(request) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _faulty(gateway: str):
+    """Let a gateway's API answer late, or 503, as staff set it at /simulator/faults (`SimulatorFault`)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            fault = SimulatorFault.objects.filter(gateway=gateway).first()
+            if fault is not None and fault.delay_seconds > 0:
+                time.sleep(fault.delay_seconds)
+            if fault is not None and fault.down:
+                if gateway == sim_gateway.MIDTRANS:
+                    return _midtrans_core_error("503", "Service unavailable (simulated outage).")
+                return _xendit_error(503, "SERVER_ERROR", "Service unavailable (simulated outage).")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 # --- Midtrans ---------------------------------------------------------------------
 
 
@@ -63,6 +90,7 @@ def _midtrans_authorised(request) -> bool:
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@_faulty(sim_gateway.MIDTRANS)
 def snap_transactions(request):
     """POST /snap/v1/transactions: create a Snap transaction → 201 {token, redirect_url}."""
     if not _midtrans_authorised(request):
@@ -114,6 +142,7 @@ def _midtrans_transaction(request, order_id: str) -> SimulatedPayment | JsonResp
 
 
 @require_http_methods(["GET"])
+@_faulty(sim_gateway.MIDTRANS)
 def midtrans_status(request, order_id):
     """GET /v2/{order_id}/status."""
     sim = _midtrans_transaction(request, order_id)
@@ -124,6 +153,7 @@ def midtrans_status(request, order_id):
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@_faulty(sim_gateway.MIDTRANS)
 def midtrans_expire(request, order_id):
     """POST /v2/{order_id}/expire: only a pending transaction can be expired (407 when done)."""
     sim = _midtrans_transaction(request, order_id)
@@ -138,6 +168,7 @@ def midtrans_expire(request, order_id):
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@_faulty(sim_gateway.MIDTRANS)
 def midtrans_refund(request, order_id):
     """POST /v2/{order_id}/refund: full refund of a settled card, e-wallet or QRIS payment."""
     sim = _midtrans_transaction(request, order_id)
@@ -194,6 +225,7 @@ def _xendit_lookup(request, invoice_id) -> SimulatedPayment | JsonResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@_faulty(sim_gateway.XENDIT)
 def xendit_invoices(request):
     """POST /v2/invoices/: create an invoice (a repeated external_id makes another one, as at Xendit).
 
@@ -225,6 +257,7 @@ def xendit_invoices(request):
 
 
 @require_http_methods(["GET"])
+@_faulty(sim_gateway.XENDIT)
 def xendit_invoice(request, invoice_id):
     """GET /v2/invoices/{id}."""
     sim = _xendit_lookup(request, invoice_id)
@@ -235,6 +268,7 @@ def xendit_invoice(request, invoice_id):
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@_faulty(sim_gateway.XENDIT)
 def xendit_expire(request, invoice_id):
     """POST /invoices/{id}/expire!: close an unpaid invoice."""
     sim = _xendit_lookup(request, invoice_id)
@@ -249,6 +283,7 @@ def xendit_expire(request, invoice_id):
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@_faulty(sim_gateway.XENDIT)
 def xendit_refunds(request):
     """POST /refunds: refund a paid invoice in full (e-wallet and card payments only)."""
     if (refused := _xendit_unauthorised(request)) is not None:
@@ -334,3 +369,47 @@ def _describe(sim: SimulatedPayment) -> str:
         items = sim.request.get("item_details") or []
         return ", ".join(str(i.get("name", "")) for i in items)
     return str(sim.request.get("description") or "")
+
+
+# --- Faults, for tests and demos ------------------------------------------------------
+
+
+class FaultControl(APIView):
+    """GET: how each simulated gateway misbehaves; POST `{gateway, delay_seconds, down}`: change it (admins only).
+
+    `gateway` is `midtrans`, `xendit` or `all`; `{"gateway": "all"}` alone
+    makes every gateway answer normally again.
+    """
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response(self._state())
+
+    @extend_schema(exclude=True)
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        gateway = data.get("gateway")
+        names = [sim_gateway.MIDTRANS, sim_gateway.XENDIT] if gateway == "all" else [gateway]
+        try:
+            delay = float(data.get("delay_seconds") or 0)
+        except (TypeError, ValueError):
+            delay = -1
+        if not set(names) <= {sim_gateway.MIDTRANS, sim_gateway.XENDIT} or not 0 <= delay <= 120:
+            return Response({"code": "invalid", "detail": "gateway: midtrans, xendit or all; delay_seconds: 0-120."},
+                            status=400)
+        for name in names:
+            SimulatorFault.objects.update_or_create(
+                gateway=name, defaults={"delay_seconds": delay, "down": bool(data.get("down", False))}
+            )
+        return Response(self._state())
+
+    @staticmethod
+    def _state() -> dict:
+        faults = {f.gateway: f for f in SimulatorFault.objects.all()}
+        return {
+            name: {"delay_seconds": faults[name].delay_seconds if name in faults else 0.0,
+                   "down": faults[name].down if name in faults else False}
+            for name in (sim_gateway.MIDTRANS, sim_gateway.XENDIT)
+        }
