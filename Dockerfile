@@ -52,6 +52,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=eventhub.settings \
     VAR_DIR=/app/var
 
+# pg_dump/pg_restore for `manage.py backup` and `restore` (a client at least as new as the db service's 15).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 eventhub \
     && useradd --system --uid 10001 --gid eventhub --home-dir /app --no-create-home --shell /usr/sbin/nologin eventhub
 

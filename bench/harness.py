@@ -113,13 +113,16 @@ class Server:
     url: str
     process: subprocess.Popen | None = None
 
-    def worker_rss_mb(self) -> list[float]:
-        """Return the resident memory of each gunicorn worker, in MB."""
+    def worker_pids(self) -> list[int]:
+        """Return the process ids of the gunicorn workers."""
         if self.process is None:
             return []
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+
+    def worker_rss_mb(self) -> list[float]:
+        """Return the resident memory of each gunicorn worker (in `worker_pids` order), in MB."""
         sizes = []
-        for pid in children:
+        for pid in self.worker_pids():
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     sizes.append(int(line.split()[1]) / 1024)
@@ -131,7 +134,7 @@ class Server:
             return 0.0
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
-        for pid in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split():
+        for pid in self.worker_pids():
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
@@ -142,8 +145,8 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def start_server(*, url: str | None, port: int, workers: int, threads: int) -> Server:
-    """Use the server at `url`, or start gunicorn on `port` and wait until it answers."""
+def start_server(*, url: str | None, port: int, workers: int, threads: int, env: dict | None = None) -> Server:
+    """Use the server at `url`, or start gunicorn on `port` (with `env` over SERVER_ENV) and wait until it answers."""
     if url:
         return Server(url=url.rstrip("/"))
     command = [
@@ -152,7 +155,7 @@ def start_server(*, url: str | None, port: int, workers: int, threads: int) -> S
         "--worker-class", "gthread" if threads > 1 else "sync",
         "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048",
     ]
-    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in SERVER_ENV.items()}}
+    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in SERVER_ENV.items()}, **(env or {})}
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -176,7 +179,7 @@ class Answer:
     body: dict | None
 
 
-class _Connection:
+class Connection:
     def __init__(self, host: str, port: int):
         self.host, self.port = host, port
         self.reader = self.writer = None
@@ -188,7 +191,9 @@ class _Connection:
             head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive"]
             head += [f"{k}: {v}" for k, v in headers.items()]
             if body is not None:
-                head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+                if not any(k.lower() == "content-type" for k in headers):
+                    head.append("Content-Type: application/json")
+                head.append(f"Content-Length: {len(body)}")
             try:
                 self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + (body or b""))
                 await self.writer.drain()
@@ -227,7 +232,7 @@ async def run_load(base_url: str, requests: list[tuple], *, concurrency: int) ->
     answers: list[Answer | None] = [None] * len(requests)
 
     async def client():
-        connection = _Connection(parts.hostname, parts.port or 80)
+        connection = Connection(parts.hostname, parts.port or 80)
         try:
             while True:
                 try:

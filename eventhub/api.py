@@ -7,8 +7,8 @@ Also the OpenAPI schema (/api/schema/), Swagger UI (/api/docs/), and a JSON
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import include, path, re_path
 from django.utils.translation import gettext
 from django.views import defaults
@@ -64,7 +64,8 @@ def database_unavailable(request):
             status=503,
         )
     else:
-        response = render(request, "503.html", status=503)
+        # Without the request: its context processors (the user, the session) would ask the database again.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = "5"
     return response
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "checkins",
     "files",
     "reports",
+    # The project itself: its management commands (backup, restore).
+    "eventhub",
 ]
 
 MIDDLEWARE = [
