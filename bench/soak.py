@@ -28,6 +28,7 @@ import random
 import secrets
 import sys
 import time
+import uuid
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
@@ -180,10 +181,11 @@ class Traffic:
             expect = (409,)  # a re-scan: already checked in
         else:
             event, code = self.world.paid.popleft()
-            self.world.scanned.append((event, code))
             expect = (201,)
         await self.call("scan", "POST", "/api/v1/checkins/scan/", headers=self.world.staff, expect=expect,
                         body={"code": code, "event": event, "device": f"gate-{random.randint(1, 4)}"})
+        if expect == (201,):
+            self.world.scanned.append((event, code))  # only once admitted may it be scanned again
 
     async def manifest(self):
         event = random.choice(self.world.events)
@@ -194,12 +196,14 @@ class Traffic:
         if not batch:
             return await self.manifest()
         event = batch[0][0]
+        self.world.paid.extend(b for b in batch if b[0] != event)
         batch = [b for b in batch if b[0] == event]
-        self.world.scanned.extend(batch)
         now = datetime.datetime.now(datetime.UTC).isoformat()
-        await self.call("sync", "POST", "/api/v1/checkins/sync/", headers=self.world.staff, body={
-            "event": event, "scans": [{"scan_id": secrets.token_hex(8), "code": code, "scanned_at": now,
+        synced = await self.call("sync", "POST", "/api/v1/checkins/sync/", headers=self.world.staff, body={
+            "event": event, "scans": [{"scan_id": str(uuid.uuid4()), "code": code, "scanned_at": now,
                                        "device": "offline-1"} for _, code in batch]})
+        if synced is not None:
+            self.world.scanned.extend(batch)
 
     def pick(self):
         kind = random.choices(list(MIX), weights=list(MIX.values()))[0]
@@ -252,11 +256,14 @@ def run(args) -> int:
     world = World()
     app_port, sim_port = args.port, args.port + 1
     sim_url = f"http://127.0.0.1:{sim_port}"
+    var = harness.var_dir_with_static(os.environ["DATABASE_URL"])
     app = harness.start_server(url=None, port=app_port, workers=args.workers, threads=args.threads, env={
+        "VAR_DIR": var,
         "SITE_URL": f"http://127.0.0.1:{app_port}", "GUNICORN_MAX_REQUESTS": "0",
         "MIDTRANS_SNAP_BASE_URL": f"{sim_url}/simulator/midtrans/snap/v1",
         "MIDTRANS_CORE_BASE_URL": f"{sim_url}/simulator/midtrans", "XENDIT_API_HOST": f"{sim_url}/simulator/xendit"})
     sim = harness.start_server(url=None, port=sim_port, workers=2, threads=4, env={
+        "VAR_DIR": var,
         "DEBUG": "true", "PAYMENT_SIMULATOR": "true", "SITE_URL": f"http://127.0.0.1:{app_port}",
         "TASKS_BACKEND": "immediate", "GUNICORN_MAX_REQUESTS": "0"})
     try:

@@ -4,15 +4,9 @@ Each server's database connections carry an `application_name` of their own,
 so a test can cut exactly those (PostgreSQL is shared with other test runs).
 """
 
-import atexit
 import contextlib
-import os
 import secrets
-import shutil
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from urllib.parse import quote
@@ -38,19 +32,14 @@ def database_url(application_name: str) -> str:
             f"{db['PORT'] or 5432}/{db['NAME']}?application_name={application_name}")
 
 
-_static_root: dict = {}
+_var_dir: dict = {}
 
 
 def _var_dir_with_static() -> str:
-    """Return a VAR_DIR whose static files are collected (production storage needs the manifest), once per run."""
-    if "var" not in _static_root:
-        var = tempfile.mkdtemp(prefix="eventhub-servers-")
-        atexit.register(shutil.rmtree, var, ignore_errors=True)
-        env = {**os.environ, **harness.SERVER_ENV, "DATABASE_URL": database_url("eh_collectstatic"), "VAR_DIR": var}
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", "-i", "admin",
-                        "-i", "rest_framework", "-i", "drf_spectacular_sidecar"], cwd=harness.ROOT, env=env, check=True)
-        _static_root["var"] = var
-    return _static_root["var"]
+    """Return a VAR_DIR with the static files collected, made once per test run."""
+    if "var" not in _var_dir:
+        _var_dir["var"] = harness.var_dir_with_static(database_url("eh_collectstatic"))
+    return _var_dir["var"]
 
 
 @contextlib.contextmanager
