@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Ticket
 from eventhub.base import DomainError
 
-from . import qr, signals, tasks
-from .models import Registration
+from .. import qr, signals, tasks
+from ..models import Registration
 
 logger = logging.getLogger(__name__)
 
