@@ -27,7 +27,7 @@ from accounts.models import User
 from eventhub.base import DomainError, in_service_years
 from eventhub.openapi import errors
 
-from . import covers, hooks, permissions, teams, views
+from . import covers, hooks, permissions, services, teams, views
 from .models import Event, EventMember, Ticket
 from .permissions import is_admin
 
@@ -64,14 +64,27 @@ class TicketSerializer(serializers.ModelSerializer):
     )
     quota = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
     seats_left = serializers.IntegerField(read_only=True)
+    on_sale = serializers.SerializerMethodField(
+        help_text="Whether a seat can be bought now: the event is active and upcoming, sales are open, a seat is left."
+    )
+    sales_closed_reason = serializers.SerializerMethodField(
+        help_text="Why it cannot be bought now, for people to read; null while `on_sale`."
+    )
 
     class Meta:
         model = Ticket
         fields = [
             "id", "event", "name", "description", "price", "quota", "sold", "seats_left",
-            "sales_start", "sales_end", "created_at", "updated_at",
+            "sales_start", "sales_end", "on_sale", "sales_closed_reason", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "event", "sold", "seats_left", "created_at", "updated_at"]
+
+    def get_on_sale(self, ticket: Ticket) -> bool:
+        return services.sales_state(ticket).on_sale
+
+    def get_sales_closed_reason(self, ticket: Ticket) -> str | None:
+        reason = services.sales_state(ticket).reason
+        return None if reason is None else str(reason)
 
     def validate_quota(self, value: int) -> int:
         if self.instance is not None and value < self.instance.sold:

@@ -127,18 +127,6 @@ class Ticket(TimestampedModel):
     def is_free(self) -> bool:
         return self.price == 0
 
-    def sales_open(self, now=None) -> bool:
-        """Return whether this ticket type is on sale at `now` (event active, upcoming, in its window)."""
-        now = now or timezone.now()
-        event = self.event
-        if not event.is_active or event.event_date <= now:
-            return False
-        if self.sales_start and now < self.sales_start:
-            return False
-        if self.sales_end and now >= self.sales_end:
-            return False
-        return True
-
 
 class EventMember(models.Model):
     """A user's role on one event's team, besides their platform role.

@@ -2,7 +2,6 @@
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -18,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from . import covers, hooks, ical
-from .models import Event, Ticket
+from .models import Event
+from .services import sales_state
 from .templatetags.eventhub import event_time
 
 PAGE_SIZE = 12
@@ -129,37 +129,12 @@ def event_list(request):
     })
 
 
-@dataclass(frozen=True)
-class SalesState:
-    """Whether a ticket type can be bought now, and if not, why (for the page to say)."""
-
-    code: str  # on_sale, sold_out, not_started, ended, event_over
-    since: datetime.datetime | None = None
-
-    @property
-    def on_sale(self) -> bool:
-        return self.code == "on_sale"
-
-
-def sales_state(ticket: Ticket, event: Event, now: datetime.datetime) -> SalesState:
-    """Return the sales state of a ticket type at `now`."""
-    if event.event_date <= now:
-        return SalesState("event_over")
-    if ticket.sales_start and now < ticket.sales_start:
-        return SalesState("not_started", ticket.sales_start)
-    if ticket.sales_end and now >= ticket.sales_end:
-        return SalesState("ended", ticket.sales_end)
-    if ticket.seats_left <= 0:
-        return SalesState("sold_out")
-    return SalesState("on_sale", ticket.sales_end)
-
-
 def event_detail(request, slug):
     """One active event with its ticket types, prices, seats left and a register button per ticket."""
     event = get_object_or_404(Event, slug=slug, is_active=True)
     hooks.release_expired_holds(event_id=event.pk)
     now = timezone.now()
-    tickets = [(ticket, sales_state(ticket, event, now)) for ticket in event.tickets.all()]
+    tickets = [(ticket, sales_state(ticket, now)) for ticket in event.tickets.all()]
     return render(request, "events/detail.html", {
         "event": event, "tickets": tickets, "share": share_card(event),
     })

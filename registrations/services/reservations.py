@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Ticket
+from events.services import sales_closed_reason
 from eventhub.base import DomainError
 
 from .. import qr, signals, tasks
@@ -37,21 +38,6 @@ class _SoldOut(Exception):
     pass
 
 
-def sales_closed_reason(*, ticket: Ticket, now: datetime.datetime | None = None) -> str | None:
-    """Return why a ticket type is not on sale at `now`, or None while it is."""
-    now = now or timezone.now()
-    event = ticket.event
-    if not event.is_active:
-        return _("This event is not open for registration.")
-    if event.event_date <= now:
-        return _("This event has already taken place.")
-    if ticket.sales_start and now < ticket.sales_start:
-        return _("Sales for this ticket have not started yet.")
-    if ticket.sales_end and now >= ticket.sales_end:
-        return _("Sales for this ticket have ended.")
-    return None
-
-
 def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Registration:
     """Take a seat of `ticket` for `user`: a pending registration, or a paid one when the ticket is free.
 
@@ -60,7 +46,7 @@ def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Re
     only expired holds are looked for.
     """
     now = now or timezone.now()
-    reason = sales_closed_reason(ticket=ticket, now=now)
+    reason = sales_closed_reason(ticket, now)
     if reason:
         raise RegistrationError(reason, code="sales_closed")
     held = Registration.objects.filter(

@@ -1307,6 +1307,10 @@ export interface components {
             sales_start: string | null;
             /** Format: date-time */
             sales_end: string | null;
+            /** @description Whether a seat can be bought now: the event is active and upcoming, sales are open, a seat is left. */
+            readonly on_sale: boolean;
+            /** @description Why it cannot be bought now, for people to read; null while `on_sale`. */
+            readonly sales_closed_reason: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
