@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import User
 
 admin.site.site_header = "EventHub"
@@ -26,11 +26,21 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
         model = User
         fields = ("email", "full_name", "phone", "role")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(services.phone_validator)
+
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this email address already exists."), code="unique")
-        return email
+        return services.check_email_free(self.cleaned_data["email"])
+
+    def save(self, commit=True):
+        """Create the account through the one signup rule (the admin saves it again, unchanged)."""
+        data = self.cleaned_data
+        self.save_m2m = lambda: None  # an account has no many-to-many fields here
+        return services.register_user(
+            email=data["email"], password=data["password1"] if data["set_usable_password"] else None,
+            full_name=data["full_name"], phone=data["phone"], role=data["role"],
+        )
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
@@ -38,11 +48,12 @@ class UserChangeForm(auth_forms.UserChangeForm):
         model = User
         fields = ("email", "full_name", "phone", "role", "is_active", "password")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(services.phone_validator)
+
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("An account with this email address already exists."), code="unique")
-        return email
+        return services.check_email_free(self.cleaned_data["email"], user=self.instance)
 
 
 @admin.register(User)

@@ -8,7 +8,6 @@ when the body carries no `refresh`.
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
 from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from rest_framework.views import APIView
 
 from eventhub.openapi import errors
 
-from . import hooks, tokens
+from . import hooks, services, tokens
 from .authentication import BearerChallenge
 from .models import User
 from .permissions import IsAdmin
@@ -42,17 +41,21 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _phone(**kwargs) -> serializers.CharField:
+    """A phone number field, checked as every surface checks it (accounts.services.phone_validator)."""
+    return serializers.CharField(
+        max_length=32, required=False, allow_blank=True, validators=[services.phone_validator], **kwargs
+    )
+
+
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     full_name = serializers.CharField(max_length=150)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    phone = _phone(default="")
 
     def validate_email(self, value: str) -> str:
-        value = User.objects.normalize_email(value).lower()
-        if User.objects.filter(email__iexact=value).exists():
-            raise serializers.ValidationError(_("An account with this email address already exists."), code="unique")
-        return value
+        return services.check_email_free(value)
 
     def validate(self, attrs):
         candidate = User(email=attrs["email"], full_name=attrs["full_name"], phone=attrs.get("phone", ""))
@@ -91,6 +94,7 @@ class EventRoleSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    phone = _phone()
     event_roles = serializers.SerializerMethodField(help_text="Your roles on event teams (besides `role`).")
 
     class Meta:
@@ -105,6 +109,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class AdminUserSerializer(serializers.ModelSerializer):
+    phone = _phone()
+
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "phone", "role", "is_active", "created_at"]
@@ -175,14 +181,12 @@ class RegisterView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            user = User.objects.create_user(
-                data["email"], data["password"], full_name=data["full_name"], phone=data["phone"]
+            user = services.register_user(
+                email=data["email"], password=data["password"], full_name=data["full_name"], phone=data["phone"]
             )
-        except IntegrityError:
+        except DjangoValidationError as refused:
             # A concurrent registration with the same address won.
-            raise serializers.ValidationError(
-                {"email": [_("An account with this email address already exists.")]}
-            ) from None
+            raise serializers.ValidationError(refused.message_dict) from None
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -2,20 +2,13 @@
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import User
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 ()-]{5,30}$",
-    _("Enter a phone number of digits, e.g. +62 812 3456 7890 or 0812 3456 7890."),
-    code="invalid_phone",
-)
-
-DUPLICATE_EMAIL = _("An account with this email address already exists.")
+from .services import phone_validator
 
 
 class ContactFieldsMixin:
@@ -30,13 +23,10 @@ class ContactFieldsMixin:
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
-        return email
+        return services.check_email_free(self.cleaned_data["email"], user=self.instance)
 
     def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
+        return services.tidy_full_name(self.cleaned_data["full_name"])
 
 
 class SignupForm(ContactFieldsMixin, auth_forms.BaseUserCreationForm):
@@ -47,12 +37,11 @@ class SignupForm(ContactFieldsMixin, auth_forms.BaseUserCreationForm):
         fields = ("email", "full_name", "phone")
 
     def save(self, commit=True):
-        user = super().save(commit=False)
-        user.role = User.Role.USER
-        if commit:
-            with transaction.atomic():
-                user.save()
-        return user
+        """Create the account (always: there is nothing to add to it before it is saved)."""
+        data = self.cleaned_data
+        return services.register_user(
+            email=data["email"], password=data["password1"], full_name=data["full_name"], phone=data["phone"]
+        )
 
 
 class LoginForm(auth_forms.AuthenticationForm):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import throttles
-from .forms import DUPLICATE_EMAIL, LoginForm, PasswordResetForm, ProfileForm, SignupForm
+from .services import DUPLICATE_EMAIL
+from .forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
 
 
 def _too_many_attempts(request, template: str, form, next_page: str = ""):
@@ -50,9 +52,9 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = form.save()
-        except IntegrityError:
-            # Another signup with this email committed between our check and our insert.
-            form.add_error("email", DUPLICATE_EMAIL)
+        except ValidationError as refused:
+            # Another signup with this email committed between the form's check and the insert.
+            form.add_error(None, refused)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to EventHub, %(name)s! Your account is ready.") % {"name": user.full_name})

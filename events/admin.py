@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import covers, permissions
+from . import covers, permissions, services
 from .models import Event, EventMember, Ticket
 from .templatetags.eventhub import rupiah
 
@@ -139,22 +139,8 @@ class TicketForm(forms.ModelForm):
         self.fields["price"].widget.attrs["min"] = 0
 
     def clean_quota(self):
-        quota = self.cleaned_data["quota"]
-        if self.instance._state.adding:
-            return quota
-        if quota < self.instance.sold:
-            raise forms.ValidationError(
-                _("%(sold)d seats are already taken: the quota cannot be lower."), params={"sold": self.instance.sold}
-            )
-        if quota < self.instance.quota:
-            # Lowering the quota races the seats being sold: lock the row (the admin's
-            # request transaction holds it until the save) and check what is sold now.
-            sold = Ticket.objects.select_for_update().values_list("sold", flat=True).get(pk=self.instance.pk)
-            if quota < sold:
-                raise forms.ValidationError(
-                    _("%(sold)d seats are already taken: the quota cannot be lower."), params={"sold": sold}
-                )
-        return quota
+        # The admin's request transaction holds the row check_quota locks until the save.
+        return services.check_quota(self.instance, self.cleaned_data["quota"])
 
     def clean(self):
         cleaned = super().clean()

@@ -1,13 +1,14 @@
 """API v1: events and their ticket types — public reads, admin writes (DESIGN §4).
 
-`sold` is never written here: it belongs to the reservation service. A quota
-change is one conditional UPDATE (`WHERE sold <= quota`), so it can never
-slip under seats sold concurrently. Event stats live in checkins/api.py, the
+`sold` is never written here: it belongs to the reservation service. A ticket
+type's change goes through events.services.change_ticket, so its quota can
+never slip under seats sold concurrently. Event stats live in checkins/api.py, the
 app that can see registrations and admissions.
 """
 
 import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
@@ -85,14 +86,6 @@ class TicketSerializer(serializers.ModelSerializer):
     def get_sales_closed_reason(self, ticket: Ticket) -> str | None:
         reason = services.sales_state(ticket).reason
         return None if reason is None else str(reason)
-
-    def validate_quota(self, value: int) -> int:
-        if self.instance is not None and value < self.instance.sold:
-            raise serializers.ValidationError(
-                _("The quota cannot be lower than the %(sold)d seats already sold.") % {"sold": self.instance.sold},
-                code="below_sold",
-            )
-        return value
 
     def validate(self, attrs):
         start = attrs.get("sales_start", getattr(self.instance, "sales_start", None))
@@ -322,17 +315,10 @@ class TicketDetailView(_EventTickets, generics.RetrieveUpdateDestroyAPIView):
         ticket = self.get_object()
         serializer = self.get_serializer(ticket, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = serializer.validated_data
-        if changes:
-            # Never a plain save(): it would write back a stale `sold`.
-            quota = changes.get("quota", ticket.quota)
-            updated = Ticket.objects.filter(pk=ticket.pk, sold__lte=quota).update(**changes, updated_at=timezone.now())
-            if not updated:
-                ticket.refresh_from_db()
-                raise serializers.ValidationError(
-                    {"quota": [_("The quota cannot be lower than the %(sold)d seats already sold.") % {"sold": ticket.sold}]}
-                )
-        ticket.refresh_from_db()
+        try:
+            ticket = services.change_ticket(ticket, serializer.validated_data)
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.message_dict) from None
         return Response(self.get_serializer(ticket).data, status=status.HTTP_200_OK)
 
     def perform_destroy(self, instance):

@@ -4,11 +4,14 @@
   not, why. The reservation service (`sales_closed_reason`), the event page,
   the API's ticket fields `on_sale` / `sales_closed_reason` and through them the
   PWA all ask it; nothing else decides.
+- Quota never below sold: `check_quota` (forms: the admin) and `change_ticket` /
+  `change_quota` (the API, commands), with one message.
 """
 
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +73,53 @@ def sales_closed_reason(ticket: Ticket, now: datetime.datetime | None = None) ->
 def is_on_sale(ticket: Ticket, now: datetime.datetime | None = None) -> bool:
     """Return whether a buyer can take a seat of `ticket` at `now`."""
     return sales_state(ticket, now).on_sale
+
+
+# --- Quotas ------------------------------------------------------------------
+#
+# `sold` moves only by the reservation service's conditional UPDATEs. A quota
+# may never go below it: an API change is one conditional UPDATE (`WHERE sold
+# <= quota`); a form (the admin) checks the row it has locked for its
+# transaction. Both refuse with the same message.
+
+QUOTA_BELOW_SOLD = _("The quota cannot be lower than the %(sold)d seats already sold.")
+
+
+def quota_below_sold(sold: int) -> ValidationError:
+    """The refusal of a quota under `sold` seats (code `below_sold`)."""
+    return ValidationError(QUOTA_BELOW_SOLD, code="below_sold", params={"sold": sold})
+
+
+def check_quota(ticket: Ticket, quota: int) -> int:
+    """Return `quota` if a saved ticket type may take it, else raise `quota_below_sold`.
+
+    Lowering it locks the row (call inside the transaction that saves it), so no
+    seat can be sold between this check and the save.
+    """
+    if ticket._state.adding or quota >= ticket.quota:
+        return quota
+    sold = Ticket.objects.select_for_update().values_list("sold", flat=True).get(pk=ticket.pk)
+    if quota < sold:
+        raise quota_below_sold(sold)
+    return quota
+
+
+def change_ticket(ticket: Ticket, changes: dict) -> Ticket:
+    """Write `changes` to a saved ticket type in one conditional UPDATE and return it as saved.
+
+    Raises ValidationError `{"quota": …}` (`quota_below_sold`) and changes
+    nothing when the quota would be below the seats sold by then. Never a plain
+    save(): it would write back a stale `sold`.
+    """
+    if changes:
+        quota = changes.get("quota", ticket.quota)
+        if not Ticket.objects.filter(pk=ticket.pk, sold__lte=quota).update(**changes, updated_at=timezone.now()):
+            ticket.refresh_from_db(fields=["sold"])
+            raise ValidationError({"quota": [quota_below_sold(ticket.sold)]})
+    ticket.refresh_from_db()
+    return ticket
+
+
+def change_quota(ticket: Ticket, quota: int) -> Ticket:
+    """Set a ticket type's quota, never below the seats sold (see `change_ticket`)."""
+    return change_ticket(ticket, {"quota": quota})

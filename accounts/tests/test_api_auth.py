@@ -172,10 +172,10 @@ def test_me_requires_authentication(api_client):
 
 
 def test_me_patch_changes_the_profile_and_ignores_role(client_for, user):
-    response = client_for(user).patch(ME, {"full_name": "Nama Baru", "phone": "+62811", "role": "admin"}, format="json")
+    response = client_for(user).patch(ME, {"full_name": "Nama Baru", "phone": "+62 811 2222", "role": "admin"}, format="json")
     assert response.status_code == 200
     user.refresh_from_db()
-    assert (user.full_name, user.phone, user.role) == ("Nama Baru", "+62811", "user")
+    assert (user.full_name, user.phone, user.role) == ("Nama Baru", "+62 811 2222", "user")
 
 
 def test_login_is_throttled_per_account(api_client, user, settings):

@@ -156,7 +156,7 @@ def test_it_refuses_a_quota_below_the_seats_taken(staff_client):
     response = staff_client.post(_change(event), form)
 
     assert response.status_code == 200
-    assert "3 seats are already taken: the quota cannot be lower." in response.content.decode()
+    assert "The quota cannot be lower than the 3 seats already sold." in response.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).quota == 5
 
 

@@ -1073,8 +1073,7 @@ export interface components {
             email: string;
             password: string;
             full_name: string;
-            /** @default  */
-            phone: string;
+            phone?: string;
         };
         Registration: {
             /** Format: uuid */

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import register_user
 from events.models import Event, Ticket
 from registrations import services
 from registrations.models import Registration
@@ -164,7 +165,7 @@ class Command(BaseCommand):
     def _user(self, email: str, password: str | None, **fields) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, password, **fields)
+            user = register_user(email=email, password=password, **fields)
             self.created["accounts"] += 1
         return user
 
