@@ -21,7 +21,8 @@ import datetime
 import re
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,38 +53,57 @@ class Manifest:
     removed: list[str]
 
 
+# `change_xid` is a column the triggers keep, not a model field: its SQL names
+# come from the models' `_meta`, quoted by the database's rules.
+_CHANGE = "change_xid"
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model, name: str) -> str:
+    field = model._meta.get_field(name)
+    return connection.ops.quote_name(field.column)
+
+
 def _current_cursor() -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_current_snapshot()::text")
             return "pg." + cursor.fetchone()[0]
+        change = connection.ops.quote_name(_CHANGE)
         cursor.execute(
-            "SELECT COALESCE(MAX(v), 0) FROM (SELECT MAX(change_xid) AS v FROM registrations_registration"
-            " UNION ALL SELECT MAX(change_xid) FROM checkins_checkin)"
+            f"SELECT COALESCE(MAX(v), 0) FROM (SELECT MAX({change}) AS v FROM {_table(Registration)}"
+            f" UNION ALL SELECT MAX({change}) FROM {_table(Checkin)})"
         )
         return f"seq.{cursor.fetchone()[0]}"
 
 
 def _changed_since(registrations, cursor: str):
+    """Filter `registrations` to those changed, or whose admission changed, since `cursor`."""
     if connection.vendor == "postgresql":
         match = _PG_CURSOR.match(cursor)
         if not match or int(match[1]) > int(match[2]):
             raise _invalid_cursor()
         snapshot, xmin = cursor.removeprefix("pg."), int(match[1])
-        changed = "({t}.change_xid >= %s AND NOT pg_visible_in_snapshot({t}.change_xid::text::xid8, %s::pg_snapshot))"
+        changed = "({c} >= %s AND NOT pg_visible_in_snapshot({c}::text::xid8, %s::pg_snapshot))"
         params = [xmin, snapshot]
     else:
         match = _SEQ_CURSOR.match(cursor)
         if not match:
             raise _invalid_cursor()
-        changed, params = "{t}.change_xid > %s", [int(match[1])]
-    where = (
-        changed.format(t="registrations_registration")
-        + " OR registrations_registration.id IN (SELECT c.registration_id FROM checkins_checkin c WHERE "
-        + changed.format(t="c")
-        + ")"
+        changed, params = "{c} > %s", [int(match[1])]
+    qn = connection.ops.quote_name
+    # The registration's own stamp, on the query's own alias of its table.
+    own = f"{qn(registrations.query.get_initial_alias())}.{qn(_CHANGE)}"
+    admissions = (
+        f"SELECT {_column(Checkin, 'registration')} FROM {_table(Checkin)}"
+        f" WHERE {changed.format(c=qn(_CHANGE))}"
     )
-    return registrations.extra(where=[where], params=params * 2)
+    return registrations.filter(
+        Q(RawSQL(changed.format(c=own), params, output_field=BooleanField())) | Q(pk__in=RawSQL(admissions, params))
+    )
 
 
 def manifest(*, event: Event, cursor: str | None = None) -> Manifest:

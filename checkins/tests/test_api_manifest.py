@@ -90,6 +90,7 @@ def test_manifest_is_for_admins_and_needs_an_event(client_for, user, staff):
     assert client_for(staff).get(MANIFEST, {"event": "00000000-0000-0000-0000-000000000000"}).status_code == 404
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_after_a_later_one_is_not_missed(client_for, staff):
     """A payment whose transaction started before the cursor and committed after it still comes in the next delta."""

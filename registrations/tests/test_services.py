@@ -298,7 +298,10 @@ class TestDatabaseConstraints:
     def test_raw_update_past_the_quota_is_rejected(self):
         ticket = TicketFactory(quota=2)
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE events_ticket SET sold = quota + 1 WHERE id = %s", [ticket.pk])
+            cursor.execute(
+                "UPDATE events_ticket SET sold = quota + 1 WHERE id = %s",
+                [Ticket._meta.pk.get_db_prep_value(ticket.pk, connection)],
+            )
 
     def test_negative_sold_and_price_are_rejected(self):
         ticket = TicketFactory()
