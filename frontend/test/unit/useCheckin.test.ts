@@ -46,6 +46,17 @@ describe('useCheckin', () => {
     station.close()
   })
 
+  it('reads the manifest in one request: the server never paginates it, so no link is followed', async () => {
+    const body = { ...(await manifest()), next: 'checkins/manifest/?page=2' }
+    const seen = serveApi({ 'GET checkins/manifest/': () => ({ status: 200, body }) })
+    useAuthStore().setAccess('token')
+    const station = useCheckin()
+    await station.open(EVENT, 'Gerbang A')
+    expect(useCheckinStore().station).toMatchObject({ mode: 'online', tickets: 1 })
+    expect(seen.map(s => s.path)).toEqual([`checkins/manifest/?event=${EVENT}`])
+    station.close()
+  })
+
   it('admits offline when the API is down and syncs the queue with scan ids when it is back', async () => {
     serveApi({ 'GET checkins/manifest/': async () => ({ status: 200, body: await manifest() }) })
     const station = useCheckin()
