@@ -8,7 +8,6 @@ when the body carries no `refresh`.
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from eventhub.openapi import errors
+from eventhub.queries import narrow, query_filters, search
 
 from . import hooks, services, tokens
 from .authentication import BearerChallenge
@@ -296,17 +296,9 @@ class UserListView(generics.ListAPIView):
     permission_classes = [IsAdmin]
 
     def get_queryset(self):
-        params = UserFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        users = User.objects.order_by("-created_at", "id")
-        if filters.get("search"):
-            users = users.filter(Q(email__icontains=filters["search"]) | Q(full_name__icontains=filters["search"]))
-        if filters.get("role"):
-            users = users.filter(role=filters["role"])
-        if filters.get("is_active") is not None:
-            users = users.filter(is_active=filters["is_active"])
-        return users
+        filters = query_filters(self.request, UserFilterSerializer)
+        users = search(User.objects.order_by("-created_at", "id"), filters.get("search"), "email", "full_name")
+        return narrow(users, role=filters.get("role"), is_active=filters.get("is_active"))
 
     @extend_schema(summary="List users (admin)", parameters=[UserFilterSerializer])
     def get(self, request, *args, **kwargs):

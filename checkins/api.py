@@ -22,6 +22,7 @@ from events import permissions
 from events.models import Event
 from eventhub.base import in_service_years
 from eventhub.openapi import errors
+from eventhub.queries import query_filters
 from registrations.models import Registration
 
 from . import selectors, services
@@ -339,9 +340,8 @@ class CheckinListView(generics.ListAPIView):
     permission_classes = [permissions.ManagesEvents]
 
     def get_queryset(self):
-        params = CheckinFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        rows = selectors.checkins(event_id=params.validated_data.get("event"), device=params.validated_data.get("device"))
+        filters = query_filters(self.request, CheckinFilterSerializer)
+        rows = selectors.checkins(event_id=filters.get("event"), device=filters.get("device"))
         return permissions.scope(rows, self.request.user, permissions.MANAGE, path="registration__event")
 
 

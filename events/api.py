@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from eventhub.base import DomainError, in_service_years
 from eventhub.openapi import errors
+from eventhub.queries import narrow, query_filters, search
 
 from . import covers, hooks, permissions, services, teams, views
 from .models import Event, EventMember, Ticket
@@ -206,19 +207,15 @@ class EventListView(generics.ListCreateAPIView):
     permission_classes = [_StaffWrites]
 
     def get_queryset(self):
-        params = EventFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        events = _events_for(self.request).order_by("event_date", "id")
-        if filters.get("search"):
-            events = events.filter(Q(title__icontains=filters["search"]) | Q(location__icontains=filters["search"]))
-        if filters.get("is_active") is not None and is_admin(self.request.user):
-            events = events.filter(is_active=filters["is_active"])
+        filters = query_filters(self.request, EventFilterSerializer)
+        events = search(_events_for(self.request).order_by("event_date", "id"), filters.get("search"), "title", "location")
+        events = narrow(
+            events, is_active=filters.get("is_active") if is_admin(self.request.user) else None,
+            city__iexact=filters.get("city"),
+        )
         if filters.get("upcoming") is not None:
             now = timezone.now()
             events = events.filter(event_date__gt=now) if filters["upcoming"] else events.filter(event_date__lte=now)
-        if filters.get("city"):
-            events = events.filter(city__iexact=filters["city"])
         if filters.get("date_from"):
             events = events.filter(views.on_or_after(filters["date_from"]))
         if filters.get("date_to"):

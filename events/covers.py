@@ -28,8 +28,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
+from eventhub import images
 from eventhub.base import DomainError
 
 from .models import Event
@@ -72,27 +73,19 @@ def prepare(uploaded) -> Cover:
     uploaded.seek(0)
     if guess is None or guess.mime not in FORMATS:
         raise CoverError(_("Upload the cover as a JPEG, PNG or WebP image."), code="type_not_allowed", status=415)
-    damaged = CoverError(_("This file is damaged or is not really an image."), code="type_not_allowed", status=415)
     try:
-        with Image.open(uploaded) as image:
-            if image.format != FORMATS[guess.mime]:
-                raise damaged
-            width, height = image.size
-            if width * height > settings.FILE_MAX_IMAGE_PIXELS:
-                raise CoverError(
-                    _("This image is too large (%(width)s × %(height)s pixels).") % {"width": width, "height": height},
-                    code="too_large", status=413,
-                )
-            image.verify()
-        uploaded.seek(0)
+        images.check_image(uploaded, mime=guess.mime)
         with Image.open(uploaded) as image:
             # A JPEG can be decoded at a fraction of its size: enough for the large cover, far less memory.
             image.draft("RGB", (LARGE[0] * 2, LARGE[1] * 2))
             upright = _flattened(ImageOps.exif_transpose(image))
-    except CoverError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise damaged from None
+    except images.ImageRefused as refused:
+        too_large = refused.code == "too_large"
+        raise CoverError(
+            refused.message, code="too_large" if too_large else "type_not_allowed", status=413 if too_large else 415
+        ) from None
+    except images.UNREADABLE:
+        raise CoverError(images.damaged().message, code="type_not_allowed", status=415) from None
     finally:
         uploaded.seek(0)
     if upright.width < SMALL[0] or upright.height < SMALL[1]:

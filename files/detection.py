@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+
+from eventhub import images
 
 # filetype's matchers look no further than this into a file.
 HEAD_BYTES = 8192
@@ -52,18 +53,7 @@ def allowed_labels() -> str:
 
 def _check_image(content, *, mime: str) -> None:
     """Refuse an image Pillow cannot read as the claimed format, or one too large to decode safely."""
-    not_an_image = Refused(_("This file is damaged or is not really an image."))
     try:
-        with Image.open(content) as image:
-            if Image.MIME.get(image.format or "") != mime:
-                raise not_an_image
-            width, height = image.size
-            if width * height > settings.FILE_MAX_IMAGE_PIXELS:
-                raise Refused(_("This image is too large (%(width)s × %(height)s pixels).") % {"width": width, "height": height})
-            image.verify()
-    except Refused:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise not_an_image from None
-    finally:
-        content.seek(0)
+        images.check_image(content, mime=mime)
+    except images.ImageRefused as refused:
+        raise Refused(refused.message) from None

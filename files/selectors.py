@@ -3,6 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from events import permissions
+from eventhub.queries import narrow
+from eventhub.queries import search as search_in
 
 from .models import File
 
@@ -28,16 +30,6 @@ def filter_files(
     files: QuerySet, *, event=None, registration=None, owner=None, search: str = "", search_owner: bool = False
 ) -> QuerySet:
     """Narrow `files` by event, registration, owner and a search term (file name, and owner email if `search_owner`)."""
-    if event is not None:
-        files = files.filter(registration__event_id=event)
-    if registration is not None:
-        files = files.filter(registration_id=registration)
-    if owner is not None:
-        files = files.filter(user_id=owner)
-    search = search.strip()
-    if search:
-        condition = Q(filename__icontains=search)
-        if search_owner:
-            condition |= Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
-        files = files.filter(condition)
-    return files
+    files = narrow(files, registration__event_id=event, registration_id=registration, user_id=owner)
+    fields = ("filename", "user__email", "user__full_name") if search_owner else ("filename",)
+    return search_in(files, search, *fields)

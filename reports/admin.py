@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from checkins.admin import ReadOnlyAdminMixin
 from events.admin import EventScopedAdmin, list_time
 from events.templatetags.eventhub import rupiah_amount
 from payments.models import Payment
@@ -18,7 +19,7 @@ from .models import EventReport
 
 
 @admin.register(EventReport)
-class EventReportAdmin(EventScopedAdmin, admin.ModelAdmin):
+class EventReportAdmin(ReadOnlyAdminMixin, EventScopedAdmin, admin.ModelAdmin):
     """Admins see every event's report; an event's managers see their own events' (others are 404)."""
 
     event_path = "pk"
@@ -36,15 +37,6 @@ class EventReportAdmin(EventScopedAdmin, admin.ModelAdmin):
             gross_amount=Sum("registrations__payments__amount", filter=settled),
             refunded_amount=Sum("registrations__payments__amount", filter=refunded),
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("date"), ordering="event_date")
     def date(self, event) -> str:

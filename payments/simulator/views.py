@@ -72,6 +72,26 @@ def _faulty(gateway: str):
     return decorate
 
 
+def _one_transaction(gateway: str, lookup, methods: list[str]):
+    """A gateway endpoint about one transaction: `view(request, sim)`, once `lookup(request, key)` found it.
+
+    `lookup` answers the gateway's own error (unauthorised, unknown) as a
+    JsonResponse; a POST endpoint is CSRF-exempt, as a gateway's API is.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, **kwargs):
+            (key,) = kwargs.values()
+            sim = lookup(request, key)
+            return sim if isinstance(sim, JsonResponse) else view(request, sim)
+
+        wrapped = require_http_methods(methods)(_faulty(gateway)(wrapper))
+        return csrf_exempt(wrapped) if "POST" in methods else wrapped
+
+    return decorate
+
+
 # --- Midtrans ---------------------------------------------------------------------
 
 
@@ -141,24 +161,15 @@ def _midtrans_transaction(request, order_id: str) -> SimulatedPayment | JsonResp
     return sim_gateway.refresh_expiry(sim)
 
 
-@require_http_methods(["GET"])
-@_faulty(sim_gateway.MIDTRANS)
-def midtrans_status(request, order_id):
+@_one_transaction(sim_gateway.MIDTRANS, _midtrans_transaction, ["GET"])
+def midtrans_status(request, sim: SimulatedPayment):
     """GET /v2/{order_id}/status."""
-    sim = _midtrans_transaction(request, order_id)
-    if isinstance(sim, JsonResponse):
-        return sim
     return JsonResponse(sim_gateway.midtrans_json(sim))
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
-@_faulty(sim_gateway.MIDTRANS)
-def midtrans_expire(request, order_id):
+@_one_transaction(sim_gateway.MIDTRANS, _midtrans_transaction, ["POST"])
+def midtrans_expire(request, sim: SimulatedPayment):
     """POST /v2/{order_id}/expire: only a pending transaction can be expired (407 when done)."""
-    sim = _midtrans_transaction(request, order_id)
-    if isinstance(sim, JsonResponse):
-        return sim
     if sim.status != sim_gateway.MIDTRANS_PENDING:
         return _midtrans_core_error("412", "Transaction status cannot be updated.", http_status=200)
     sim.status = "expire"
@@ -166,14 +177,9 @@ def midtrans_expire(request, order_id):
     return JsonResponse({**sim_gateway.midtrans_json(sim), "status_message": "Success, transaction is expired"})
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
-@_faulty(sim_gateway.MIDTRANS)
-def midtrans_refund(request, order_id):
+@_one_transaction(sim_gateway.MIDTRANS, _midtrans_transaction, ["POST"])
+def midtrans_refund(request, sim: SimulatedPayment):
     """POST /v2/{order_id}/refund: full refund of a settled card, e-wallet or QRIS payment."""
-    sim = _midtrans_transaction(request, order_id)
-    if isinstance(sim, JsonResponse):
-        return sim
     data = _json_body(request) or {}
     refund_key = str(data.get("refund_key") or "")
     if sim.status == "refund" and sim.refund_id == refund_key:
@@ -256,24 +262,15 @@ def xendit_invoices(request):
     return JsonResponse(sim_gateway.xendit_invoice_json(sim))
 
 
-@require_http_methods(["GET"])
-@_faulty(sim_gateway.XENDIT)
-def xendit_invoice(request, invoice_id):
+@_one_transaction(sim_gateway.XENDIT, _xendit_lookup, ["GET"])
+def xendit_invoice(request, sim: SimulatedPayment):
     """GET /v2/invoices/{id}."""
-    sim = _xendit_lookup(request, invoice_id)
-    if isinstance(sim, JsonResponse):
-        return sim
     return JsonResponse(sim_gateway.xendit_invoice_json(sim))
 
 
-@csrf_exempt
-@require_http_methods(["POST"])
-@_faulty(sim_gateway.XENDIT)
-def xendit_expire(request, invoice_id):
+@_one_transaction(sim_gateway.XENDIT, _xendit_lookup, ["POST"])
+def xendit_expire(request, sim: SimulatedPayment):
     """POST /invoices/{id}/expire!: close an unpaid invoice."""
-    sim = _xendit_lookup(request, invoice_id)
-    if isinstance(sim, JsonResponse):
-        return sim
     if sim.status in ("PAID", "SETTLED"):
         return _xendit_error(400, "INVOICE_ALREADY_PAID_ERROR", "A paid invoice cannot be expired")
     sim.status = "EXPIRED"
