@@ -136,3 +136,14 @@ class AutoSchema(openapi.AutoSchema):
         if public and self.method in permissions.SAFE_METHODS and {} not in auths:
             auths.append({})
         return auths
+
+
+def describing(request) -> bool:
+    """Whether `request` is the stand-in drf-spectacular builds to describe a view, not a real client's.
+
+    Views consult it to skip side effects of reading (releasing expired holds)
+    while the schema is generated: `manage.py check` generates it too, and must
+    not wait for a database it does not need.
+    """
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return getattr(view, "swagger_fake_view", False)
