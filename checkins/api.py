@@ -25,7 +25,7 @@ from eventhub.openapi import errors
 from eventhub.queries import query_filters
 from registrations.models import Registration
 
-from . import selectors, services
+from . import devices, selectors, services
 from .models import Checkin, OfflineScan
 
 Result = OfflineScan.Result
@@ -38,6 +38,7 @@ STATUS = {
     Result.NOT_PAID: 409,
     Result.CANCELLED: 409,
     Result.ALREADY_CHECKED_IN: 409,
+    Result.DEVICE_REVOKED: 401,
 }
 DETAIL = {
     Result.OK: _("Admitted."),
@@ -47,6 +48,7 @@ DETAIL = {
     Result.NOT_PAID: _("This ticket has not been paid."),
     Result.CANCELLED: _("This ticket was cancelled."),
     Result.ALREADY_CHECKED_IN: _("This ticket was already checked in."),
+    Result.DEVICE_REVOKED: _("This scanner was revoked: the scan was kept for staff to review, nobody was admitted."),
 }
 
 
@@ -220,9 +222,30 @@ def _read_scan(data) -> dict | None:
 
 
 class _DoorAccess(APIView):
-    """The gates: admins and the event's team (managers, door staff); another event is 404."""
+    """The gates: admins, the event's team (managers, door staff) and its paired scanners; another event is 404.
+
+    A paired scanner authenticates here only (`Authorization: Device …`); a revoked one is 401 `device_revoked`.
+    """
 
     permission_classes = [permissions.WorksDoor]
+
+    def get_authenticators(self):
+        return [*super().get_authenticators(), devices.DeviceAuthentication()]
+
+    def check_permissions(self, request):
+        device = devices.device_of(request)
+        if device is not None and device.is_revoked:
+            self.refused_revoked(request, device)
+            raise devices.DeviceRevoked()
+        super().check_permissions(request)
+
+    def refused_revoked(self, request, device) -> None:
+        """Act on a revoked device's request before it is refused (nothing by default)."""
+
+    def staff_and_scanner(self) -> tuple[object, object]:
+        """Return `(staff user, paired scanner)` of the request: one of them is None."""
+        device = devices.device_of(self.request)
+        return (None, device) if device is not None else (self.request.user, None)
 
     def door_event(self, event_id) -> None:
         """Refuse (404) an event the caller does not work the door of."""
@@ -234,16 +257,17 @@ class _DoorView(_DoorAccess):
     """Scans and uploads: the staff user, and with it their team roles, is looked up at most every 10 s per process."""
 
     def get_authenticators(self):
-        return [JWTAuthentication(user_ttl=10), SessionAuthentication()]
+        return [JWTAuthentication(user_ttl=10), SessionAuthentication(), devices.DeviceAuthentication()]
 
 
 @extend_schema(
     tags=["checkins"],
-    summary="Scan a ticket at the door (admin, the event's team)",
+    summary="Scan a ticket at the door (admin, the event's team, its paired scanners)",
     description=(
         "Verdicts: `ok` → 201; `invalid` → 400; `not_found` → 404; `wrong_event`, `not_paid`, `cancelled`, "
         "`already_checked_in` → 409 (with `checked_in_at`, `checked_in_by`, `device`). "
-        "A malformed request is 400 `{result: invalid, code: invalid, detail, fields}`."
+        "A malformed request is 400 `{result: invalid, code: invalid, detail, fields}`. "
+        "A paired scanner sends `Authorization: Device <credential>`; a revoked one is 401 `device_revoked`."
     ),
     request=ScanSerializer,
     responses={
@@ -270,7 +294,13 @@ class ScanView(_DoorView):
                 )
             scan = serializer.validated_data
         self.door_event(scan["event"])
-        verdict = services.scan(code=scan["code"], event_id=scan["event"], device=scan["device"], admin=request.user)
+        staff, scanner = self.staff_and_scanner()
+        verdict = services.scan(
+            code=scan["code"], event_id=scan["event"], device=scan["device"] or (scanner.name if scanner else ""),
+            admin=staff, scanner=scanner,
+        )
+        if scanner is not None:
+            devices.count_use(device=scanner, scans=1)
         response = Response(_verdict_body(verdict), status=STATUS[verdict.result])
         # A refused ticket is a verdict, not a failure: keep Django from logging a warning per 4xx at the door.
         response._has_been_logged = True
@@ -281,19 +311,24 @@ class ScanView(_DoorView):
         if response.status_code == 400 and isinstance(response.data, dict):
             # An unreadable body is a scan that could not be read: still a verdict.
             response.data = {"result": Result.INVALID, **response.data}
+        elif isinstance(exc, devices.DeviceRevoked):
+            response.data = {"result": Result.DEVICE_REVOKED, **response.data}
         return response
 
 
 @extend_schema(
     tags=["checkins"],
-    summary="The offline manifest of an event's paid tickets (admin, the event's team)",
+    summary="The offline manifest of an event's paid tickets (admin, the event's team, its paired scanners)",
     description=(
         "Without `cursor`: every paid ticket. With the `cursor` of an earlier answer: the tickets added or changed "
         "since (admissions included) and the registrations cancelled since (`removed`). 400 `invalid_cursor` for "
-        "a cursor this server did not issue."
+        "a cursor this server did not issue. A revoked paired scanner is 401 `device_revoked`."
     ),
     parameters=[ManifestQuerySerializer],
-    responses={200: ManifestSerializer, **errors(e400="invalid, invalid_cursor", e404="not_found")},
+    responses={
+        200: ManifestSerializer,
+        **errors(e400="invalid, invalid_cursor", e401="device_revoked, device_not_valid", e404="not_found"),
+    },
 )
 class ManifestView(_DoorAccess):
     def get(self, request):
@@ -302,18 +337,26 @@ class ManifestView(_DoorAccess):
         self.door_event(params.validated_data["event"])
         event = get_object_or_404(Event, pk=params.validated_data["event"])
         result = selectors.manifest(event=event, cursor=params.validated_data.get("cursor") or None)
+        scanner = devices.device_of(request)
+        if scanner is not None:
+            devices.count_use(device=scanner, synced=True)
         return Response(ManifestSerializer(result).data)
 
 
 @extend_schema(
     tags=["checkins"],
-    summary="Upload scans made offline (admin, the event's team)",
+    summary="Upload scans made offline (admin, the event's team, its paired scanners)",
     description=(
         "Idempotent by `scan_id`; the earliest admission of a ticket wins. A scan that lost to an earlier "
-        "admission answers `already_checked_in` with the winner's time. At most 1000 scans a request."
+        "admission answers `already_checked_in` with the winner's time. At most 1000 scans a request. "
+        "A revoked paired scanner is 401 `device_revoked`, with `results`: each scan kept, unadmitted, as "
+        "`device_revoked` for staff to review."
     ),
     request=SyncSerializer,
-    responses={200: SyncResponseSerializer, **errors(e400="invalid", e404="not_found")},
+    responses={
+        200: SyncResponseSerializer,
+        **errors(e400="invalid", e401="device_revoked, device_not_valid", e404="not_found"),
+    },
 )
 class SyncView(_DoorView):
     def post(self, request):
@@ -321,15 +364,44 @@ class SyncView(_DoorView):
         serializer.is_valid(raise_exception=True)
         self.door_event(serializer.validated_data["event"])
         event = get_object_or_404(Event.objects.only("id"), pk=serializer.validated_data["event"])
-        scans = [services.OfflineScanIn(**scan) for scan in serializer.validated_data["scans"]]
-        answers = services.sync(event_id=event.pk, scans=scans, admin=request.user)
-        results = []
-        for answer in answers:
-            item = {"scan_id": answer.scan_id, "result": answer.result}
-            if answer.checked_in_at is not None:
-                item["checked_in_at"] = answer.checked_in_at
-            results.append(item)
-        return Response(SyncResponseSerializer({"results": results}).data)
+        scans = [self._scan_in(scan, request) for scan in serializer.validated_data["scans"]]
+        staff, scanner = self.staff_and_scanner()
+        answers = services.sync(event_id=event.pk, scans=scans, admin=staff, scanner=scanner)
+        if scanner is not None:
+            devices.count_use(device=scanner, scans=len({scan.scan_id for scan in scans}), synced=True)
+        return Response(SyncResponseSerializer({"results": _sync_results(answers)}).data)
+
+    @staticmethod
+    def _scan_in(scan: dict, request) -> services.OfflineScanIn:
+        scanner = devices.device_of(request)
+        if scanner is not None and not scan.get("device"):
+            scan = {**scan, "device": scanner.name}
+        return services.OfflineScanIn(**scan)
+
+    def refused_revoked(self, request, device) -> None:
+        """Keep what a revoked scanner uploads, admitting nobody, so staff can review it; the 401 lists each verdict."""
+        serializer = SyncSerializer(data=request.data)
+        if not serializer.is_valid():
+            return
+        scans = [self._scan_in(scan, request) for scan in serializer.validated_data["scans"]]
+        self.revoked_results = _sync_results(services.refuse_revoked(scanner=device, scans=scans))
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        results = getattr(self, "revoked_results", None)
+        if isinstance(exc, devices.DeviceRevoked) and results is not None:
+            response.data["results"] = SyncResultSerializer(results, many=True).data
+        return response
+
+
+def _sync_results(answers) -> list[dict]:
+    results = []
+    for answer in answers:
+        item = {"scan_id": answer.scan_id, "result": answer.result}
+        if answer.checked_in_at is not None:
+            item["checked_in_at"] = answer.checked_in_at
+        results.append(item)
+    return results
 
 
 @extend_schema(

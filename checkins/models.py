@@ -22,6 +22,10 @@ class Checkin(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), db_index=True)
     device = models.CharField(_("device"), max_length=100, blank=True)
     scan_id = models.UUIDField(_("offline scan id"), null=True, blank=True, unique=True)
+    scanner = models.ForeignKey(
+        "ScannerDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins",
+        verbose_name=_("paired scanner"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -48,6 +52,7 @@ class OfflineScan(models.Model):
         NOT_PAID = "not_paid", _("Not paid")
         CANCELLED = "cancelled", _("Cancelled")
         ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+        DEVICE_REVOKED = "device_revoked", _("Refused: the scanner was revoked")
 
     scan_id = models.UUIDField(_("scan id"), primary_key=True)
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
@@ -63,6 +68,10 @@ class OfflineScan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
     )
     device = models.CharField(_("device"), max_length=100, blank=True)
+    scanner = models.ForeignKey(
+        "ScannerDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="offline_scans",
+        verbose_name=_("paired scanner"),
+    )
     scanned_at = models.DateTimeField(_("scanned at"))
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
     checked_in_at = models.DateTimeField(_("admission time answered"), null=True, blank=True)
@@ -75,3 +84,70 @@ class OfflineScan(models.Model):
 
     def __str__(self):
         return f"{self.scan_id} {self.result}"
+
+
+class ScannerDevice(models.Model):
+    """A phone paired to one event's door: it scans, downloads the manifest and syncs, nothing else (issue 11).
+
+    Its credential is shown once, at pairing; only its SHA-256 is kept (the
+    credential is 256 random bits, so a fast hash is enough). Revoking is
+    final: the credential is refused from the next request on.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="scanners", verbose_name=_("event"))
+    name = models.CharField(_("name"), max_length=100)
+    credential_sha256 = models.CharField(_("credential hash"), max_length=64, unique=True, editable=False)
+    paired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("added by"),
+    )
+    paired_at = models.DateTimeField(_("paired at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
+    scans = models.PositiveIntegerField(_("scans"), default=0, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("revoked by"), editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("paired scanner")
+        verbose_name_plural = _("paired scanners")
+        ordering = ["event", "paired_at"]
+
+    def __str__(self):
+        return f"{self.name} — {self.event}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class PairingCode(models.Model):
+    """A short code that pairs one scanner with an event: valid for ten minutes, used once.
+
+    Only the code's SHA-256 is kept; the staff member sees the code (and its QR) once.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    name = models.CharField(_("scanner name"), max_length=100)
+    code_sha256 = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    device = models.OneToOneField(
+        ScannerDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="pairing", verbose_name=_("scanner")
+    )
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pairing code")
+        verbose_name_plural = _("pairing codes")
+
+    def __str__(self):
+        return f"{self.name} — {self.event}"

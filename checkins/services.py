@@ -21,7 +21,7 @@ from events.models import Ticket
 from registrations import qr
 from registrations.models import Registration
 
-from .models import Checkin, OfflineScan
+from .models import Checkin, OfflineScan, ScannerDevice
 
 Result = OfflineScan.Result
 
@@ -61,12 +61,14 @@ def _lock_sql(lock: bool) -> str:
     # that held the lock we waited for; _admit() settles that case. (SQLite has no row locks:
     # its write transactions run one at a time.)
     return (
-        f"SELECT r.id, r.event_id, r.status, u.full_name, t.name, c.checked_in_at, c.device, a.full_name"
+        f"SELECT r.id, r.event_id, r.status, u.full_name, t.name, c.checked_in_at, c.device,"
+        f" COALESCE(a.full_name, d.name)"
         f" FROM {Registration._meta.db_table} r"
         f" JOIN {User._meta.db_table} u ON u.id = r.user_id"
         f" JOIN {Ticket._meta.db_table} t ON t.id = r.ticket_id"
         f" LEFT JOIN {Checkin._meta.db_table} c ON c.registration_id = r.id"
         f" LEFT JOIN {User._meta.db_table} a ON a.id = c.admin_id"
+        f" LEFT JOIN {ScannerDevice._meta.db_table} d ON d.id = c.scanner_id"
         f" WHERE r.id = %s" + (" FOR UPDATE OF r" if lock else "")
     )
 
@@ -75,8 +77,8 @@ def _lock_sql(lock: bool) -> str:
 def _insert_sql() -> str:
     return (
         f"INSERT INTO {Checkin._meta.db_table}"
-        " (id, registration_id, admin_id, checked_in_at, device, scan_id, created_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (registration_id) DO NOTHING RETURNING id"
+        " (id, registration_id, admin_id, scanner_id, checked_in_at, device, scan_id, created_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (registration_id) DO NOTHING RETURNING id"
     )
 
 
@@ -119,10 +121,11 @@ def _refusal(scanned: Scanned, event_id: uuid.UUID) -> str | None:
     return None
 
 
-def _admit(*, registration_id, admin, at: datetime.datetime, device: str, scan_id=None) -> bool:
+def _admit(*, registration_id, admin, scanner, at: datetime.datetime, device: str, scan_id=None) -> bool:
     """Record the admission; return False when one already exists (the database keeps one per registration)."""
     params = [
         _db_uuid(uuid.uuid4()), _db_uuid(registration_id), _db_uuid(admin.pk if admin else None),
+        _db_uuid(scanner.pk if scanner else None),
         connection.ops.adapt_datetimefield_value(at), device, _db_uuid(scan_id),
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
@@ -132,12 +135,24 @@ def _admit(*, registration_id, admin, at: datetime.datetime, device: str, scan_i
 
 
 def _admission_of(registration_id) -> Admission:
-    checkin = Checkin.objects.select_related("admin").get(registration_id=registration_id)
-    return Admission(checkin.checked_in_at, checkin.device, checkin.admin.full_name if checkin.admin else None)
+    checkin = Checkin.objects.select_related("admin", "scanner").get(registration_id=registration_id)
+    return Admission(checkin.checked_in_at, checkin.device, _admitted_by(checkin.admin, checkin.scanner))
 
 
-def scan(*, code: str, event_id: uuid.UUID, device: str, admin, now: datetime.datetime | None = None) -> Verdict:
-    """Admit the ticket `code` to event `event_id` if it may enter; return the verdict."""
+def _admitted_by(admin, scanner) -> str | None:
+    if admin is not None:
+        return admin.full_name
+    return scanner.name if scanner is not None else None
+
+
+def scan(
+    *, code: str, event_id: uuid.UUID, device: str, admin, scanner: ScannerDevice | None = None,
+    now: datetime.datetime | None = None,
+) -> Verdict:
+    """Admit the ticket `code` to event `event_id` if it may enter; return the verdict.
+
+    `admin` is the staff user scanning, or None when a paired `scanner` scans.
+    """
     registration_id = qr.verify(code)
     if registration_id is None:
         return Verdict(Result.INVALID)
@@ -151,8 +166,8 @@ def scan(*, code: str, event_id: uuid.UUID, device: str, admin, now: datetime.da
             return Verdict(refusal, scanned)
         if admission is None:
             at = now or timezone.now()
-            if _admit(registration_id=registration_id, admin=admin, at=at, device=device):
-                return Verdict(Result.OK, scanned, Admission(at, device, admin.full_name if admin else None))
+            if _admit(registration_id=registration_id, admin=admin, scanner=scanner, at=at, device=device):
+                return Verdict(Result.OK, scanned, Admission(at, device, _admitted_by(admin, scanner)))
             # A concurrent scan admitted it after our snapshot was taken (it held the lock we waited for).
             admission = _admission_of(registration_id)
         return Verdict(Result.ALREADY_CHECKED_IN, scanned, admission)
@@ -166,7 +181,9 @@ class OfflineScanIn:
     device: str = ""
 
 
-def sync(*, event_id: uuid.UUID, scans: list[OfflineScanIn], admin) -> list[OfflineScan]:
+def sync(
+    *, event_id: uuid.UUID, scans: list[OfflineScanIn], admin, scanner: ScannerDevice | None = None
+) -> list[OfflineScan]:
     """Apply scans made offline, in the order they were made; return one answer per scan, in the given order.
 
     A scan id seen before gets the answer it got then. A ticket admitted twice
@@ -178,11 +195,38 @@ def sync(*, event_id: uuid.UUID, scans: list[OfflineScanIn], admin) -> list[Offl
     answers: dict[uuid.UUID, OfflineScan] = {}
     for item in sorted(scans, key=lambda s: s.scanned_at):
         if item.scan_id not in answers:
-            answers[item.scan_id] = _sync_one(item, event_id=event_id, admin=admin, now=now)
+            answers[item.scan_id] = _sync_one(item, event_id=event_id, admin=admin, scanner=scanner, now=now)
     return [answers[item.scan_id] for item in scans]
 
 
-def _sync_one(item: OfflineScanIn, *, event_id: uuid.UUID, admin, now: datetime.datetime) -> OfflineScan:
+def refuse_revoked(*, scanner: ScannerDevice, scans: list[OfflineScanIn]) -> list[OfflineScan]:
+    """Keep the scans a revoked `scanner` uploads, admitting nobody: each answers `device_revoked` (once stored, as stored).
+
+    They stay in the offline scans for staff to review: who was let in at that gate after all.
+    """
+    now = timezone.now()
+    answers: dict[uuid.UUID, OfflineScan] = {}
+    for item in scans:
+        if item.scan_id in answers:
+            continue
+        answer = OfflineScan(
+            scan_id=item.scan_id, event_id=scanner.event_id, admin=None, scanner=scanner, device=item.device,
+            scanned_at=min(item.scanned_at, now), result=Result.DEVICE_REVOKED,
+            registration_id=_known_registration(item.code),
+        )
+        OfflineScan.objects.bulk_create([answer], ignore_conflicts=True)
+        answers[item.scan_id] = OfflineScan.objects.get(scan_id=item.scan_id)
+    return [answers[item.scan_id] for item in scans]
+
+
+def _known_registration(code: str) -> uuid.UUID | None:
+    registration_id = qr.verify(code)
+    if registration_id is None or not Registration.objects.filter(pk=registration_id).exists():
+        return None
+    return registration_id
+
+
+def _sync_one(item: OfflineScanIn, *, event_id: uuid.UUID, admin, scanner, now: datetime.datetime) -> OfflineScan:
     previous = OfflineScan.objects.filter(scan_id=item.scan_id).first()
     if previous is not None:
         return previous
@@ -190,7 +234,7 @@ def _sync_one(item: OfflineScanIn, *, event_id: uuid.UUID, admin, now: datetime.
     scanned_at = min(item.scanned_at, now)
     try:
         with transaction.atomic():
-            answer = _judge_offline(item, scanned_at=scanned_at, event_id=event_id, admin=admin)
+            answer = _judge_offline(item, scanned_at=scanned_at, event_id=event_id, admin=admin, scanner=scanner)
             answer.save(force_insert=True)
             return answer
     except IntegrityError:
@@ -201,9 +245,10 @@ def _sync_one(item: OfflineScanIn, *, event_id: uuid.UUID, admin, now: datetime.
         return previous
 
 
-def _judge_offline(item: OfflineScanIn, *, scanned_at, event_id, admin) -> OfflineScan:
+def _judge_offline(item: OfflineScanIn, *, scanned_at, event_id, admin, scanner) -> OfflineScan:
     answer = OfflineScan(
-        scan_id=item.scan_id, event_id=event_id, admin=admin, device=item.device, scanned_at=scanned_at
+        scan_id=item.scan_id, event_id=event_id, admin=admin, scanner=scanner, device=item.device,
+        scanned_at=scanned_at,
     )
     registration_id = qr.verify(item.code)
     if registration_id is None:
@@ -222,11 +267,14 @@ def _judge_offline(item: OfflineScanIn, *, scanned_at, event_id, admin) -> Offli
     # Read after the lock, not from the locking statement's snapshot.
     existing = Checkin.objects.filter(registration_id=registration_id).first()
     if existing is None:
-        _admit(registration_id=registration_id, admin=admin, at=scanned_at, device=item.device, scan_id=item.scan_id)
+        _admit(
+            registration_id=registration_id, admin=admin, scanner=scanner, at=scanned_at, device=item.device,
+            scan_id=item.scan_id,
+        )
         answer.result, answer.checked_in_at = Result.OK, scanned_at
     elif scanned_at < existing.checked_in_at:
         Checkin.objects.filter(pk=existing.pk).update(
-            checked_in_at=scanned_at, device=item.device, admin=admin, scan_id=item.scan_id
+            checked_in_at=scanned_at, device=item.device, admin=admin, scanner=scanner, scan_id=item.scan_id
         )
         answer.result, answer.checked_in_at = Result.OK, scanned_at
     else:

@@ -23,6 +23,7 @@ v1 = [
     path("", include("registrations.api")),
     path("", include("payments.api")),
     path("", include("checkins.api")),
+    path("", include("checkins.device_api")),
     path("", include("files.api")),
     path("", include("reports.api")),
 ]

@@ -1,8 +1,9 @@
 """A small world with one of each principal, for the permission tests.
 
-Event A has a team (a manager and a door member), an attendee with a paid
-registration, a file attached to it, an admission and a payment; event B has
-a manager of its own, who must see nothing of A.
+Event A has a team (a manager and a door member), two paired scanners (one
+revoked), an attendee with a paid registration, a file attached to it, an
+admission and a payment; event B has a manager of its own, who must see
+nothing of A.
 """
 
 import dataclasses
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.tests.factories import AdminFactory, UserFactory
+from checkins import devices
 from checkins.tests.factories import CheckinFactory
 from events.models import EventMember
 from events.tests.factories import EventFactory, TicketFactory
@@ -20,8 +22,12 @@ from files.tests.factories import FileFactory
 from payments.models import Payment, WebhookEvent
 from registrations.tests.factories import RegistrationFactory
 
-# Column order of every expectation in the tables.
-PRINCIPALS = ("admin", "manager", "other_manager", "door", "attendee", "anonymous")
+# Column order of every expectation in the tables. The two device columns may be left
+# off a row: then a device credential counts for nothing there, and they get what
+# anonymous gets.
+PRINCIPALS = ("admin", "manager", "other_manager", "door", "attendee", "anonymous", "device", "revoked_device")
+USERS = PRINCIPALS[:6]
+DEVICES = ("device", "revoked_device")
 
 
 @dataclasses.dataclass
@@ -41,16 +47,25 @@ class World:
     checkin: object
     payment: object
     webhook_event: object
+    scanner: object
+    credentials: dict
 
     def principal(self, name: str):
-        return None if name == "anonymous" else getattr(self, name)
+        """Return the user a principal logs in as (None: anonymous, or a device, which has no account)."""
+        return None if name in ("anonymous", *DEVICES) else getattr(self, name)
 
     def api_client(self, name: str) -> APIClient:
         client = APIClient()
+        if name in DEVICES:
+            client.credentials(HTTP_AUTHORIZATION=f"{devices.KEYWORD} {self.credentials[name]}")
+            return client
         user = self.principal(name)
         if user is not None:
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
         return client
+
+    def pairing_code(self) -> str:
+        return devices.start_pairing(event=self.event, name="Gerbang Timur", by=self.manager)[1]
 
     def refresh_token(self, user) -> str:
         return str(RefreshToken.for_user(user))
@@ -74,6 +89,9 @@ def build_world() -> World:
         amount=registration.amount, status=Payment.Status.PAID, paid_at=timezone.now(),
     )
     webhook_event = WebhookEvent.objects.create(provider=payment.provider, payment=payment, order_id=payment.order_id)
+    scanner, credential = devices.pair(code=devices.start_pairing(event=event, name="Gerbang Utara", by=manager)[1])
+    revoked, revoked_credential = devices.pair(code=devices.start_pairing(event=event, name="Gerbang Lama", by=admin)[1])
+    devices.revoke(device=revoked, by=admin)
     return World(
         admin=admin, manager=manager, other_manager=other_manager, door=door, attendee=attendee,
         event=event, other_event=other_event, ticket=ticket, registration=registration,
@@ -81,11 +99,17 @@ def build_world() -> World:
         file=FileFactory(user=attendee, registration=registration),
         other_file=FileFactory(user=other_registration.user, registration=other_registration),
         checkin=checkin, payment=payment, webhook_event=webhook_event,
+        scanner=scanner, credentials={"device": credential, "revoked_device": revoked_credential},
     )
 
 
 def expected(row: str) -> dict[str, int]:
-    """Read `"200 200 404 403 403 401"` as the status each principal (PRINCIPALS order) must get."""
+    """Read `"200 200 404 403 403 401"` as the status each principal (PRINCIPALS order) must get.
+
+    Without the two device columns, the devices get the anonymous column's status.
+    """
     statuses = [int(status) for status in row.split()]
+    if len(statuses) == len(USERS):
+        statuses += [statuses[USERS.index("anonymous")]] * len(DEVICES)
     assert len(statuses) == len(PRINCIPALS), row
     return dict(zip(PRINCIPALS, statuses, strict=True))

@@ -5,7 +5,10 @@ The tables below hold one entry per route and method (API) or per page
 configuration and fail while one has no entry. A new staff endpoint gets a
 row here: the status each principal must get (columns in
 `principals.PRINCIPALS` order: admin, manager of event A, manager of event B,
-door member of A, attendee of A, anonymous), requests naming event A's objects.
+door member of A, attendee of A, anonymous, a paired scanner of A, a revoked
+scanner of A), requests naming event A's objects. A row of six statuses gives
+the two scanners the anonymous status: their credential counts only where a
+row says otherwise.
 """
 
 import uuid
@@ -17,7 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from files.tests import samples
 
-from .principals import PRINCIPALS, build_world, expected
+from checkins import devices
+
+from .principals import DEVICES, PRINCIPALS, build_world, expected
 
 
 def _walk(patterns, prefix=""):
@@ -59,6 +64,7 @@ def _json(make):
 EVENT = lambda w: {"slug": w.event.slug}  # noqa: E731
 REG = lambda w: {"pk": w.registration.pk}  # noqa: E731
 FILE = lambda w: {"pk": w.file.pk}  # noqa: E731
+SCANNER = lambda w: {"slug": w.event.slug, "pk": w.scanner.pk}  # noqa: E731
 
 # (url name, method): (URL kwargs, request body or None, expected statuses)
 API = {
@@ -119,11 +125,17 @@ API = {
     ("payments-webhook-xendit", "POST"): (None, _json(lambda w: {}), "401 401 401 401 401 401"),
     ("api-checkins", "GET"): (None, None, "200 200 200 403 403 401"),
     ("api-checkin-scan", "POST"): (None, _json(lambda w: {"code": w.registration.qr_code, "event": str(w.event.pk)}),
-                                   "201 201 404 201 403 401"),
-    ("api-checkin-manifest", "GET"): (lambda w: None, None, "200 200 404 200 403 401"),
+                                   "201 201 404 201 403 401 201 401"),
+    ("api-checkin-manifest", "GET"): (lambda w: None, None, "200 200 404 200 403 401 200 401"),
     ("api-checkin-sync", "POST"): (None, _json(lambda w: {"event": str(w.event.pk), "scans": [
         {"scan_id": str(uuid.uuid4()), "code": w.registration.qr_code, "scanned_at": "2030-01-01T10:00:00+07:00"}
-    ]}), "200 200 404 200 403 401"),
+    ]}), "200 200 404 200 403 401 200 401"),
+    ("api-device-pair", "POST"): (None, lambda w: {"data": {"code": w.pairing_code()}, "format": "json"},
+                                  "201 201 201 201 201 201 201 201"),
+    ("api-event-devices", "GET"): (EVENT, None, "200 200 404 403 403 401"),
+    ("api-event-devices", "POST"): (EVENT, _json(lambda w: {"name": "Gerbang Selatan"}), "201 201 404 403 403 401"),
+    ("api-event-device-revoke", "POST"): (SCANNER, _json(lambda w: {}), "200 200 404 403 403 401"),
+    ("api-event-device-scans", "GET"): (SCANNER, None, "200 200 404 403 403 401"),
     ("file-list", "GET"): (None, None, "200 200 200 200 200 401"),
     ("file-list", "POST"): (None, _upload, "201 201 201 201 201 401"),
     ("file-detail", "GET"): (FILE, None, "200 200 404 404 200 401"),
@@ -200,6 +212,10 @@ ADMIN_MODELS = {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
         "history": "200 200 404", "chart": "200 200 404", "export": "200 200 404",
     }),
+    "checkins.scannerdevice": (lambda w: w.scanner, {
+        "changelist": "200 200 200", "add": "200 200 200", "change": "200 200 404", "delete": "403 403 404",
+        "history": "200 200 404",
+    }),
     "files.file": (lambda w: w.file, {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "200 200 404",
         "history": "200 200 404", "event_zip": "200 200 404",
@@ -271,6 +287,8 @@ def _admin_cases():
 
 
 def _client(w, principal: str) -> Client:
+    if principal in DEVICES:  # the admin knows no device credentials: such a client is anonymous there
+        return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"{devices.KEYWORD} {w.credentials[principal]}")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     user = w.principal(principal)
     if user is not None:

@@ -124,8 +124,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The offline manifest of an event's paid tickets (admin, the event's team)
-         * @description Without `cursor`: every paid ticket. With the `cursor` of an earlier answer: the tickets added or changed since (admissions included) and the registrations cancelled since (`removed`). 400 `invalid_cursor` for a cursor this server did not issue.
+         * The offline manifest of an event's paid tickets (admin, the event's team, its paired scanners)
+         * @description Without `cursor`: every paid ticket. With the `cursor` of an earlier answer: the tickets added or changed since (admissions included) and the registrations cancelled since (`removed`). 400 `invalid_cursor` for a cursor this server did not issue. A revoked paired scanner is 401 `device_revoked`.
          */
         get: operations["checkins_manifest_retrieve"];
         put?: never;
@@ -146,8 +146,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Scan a ticket at the door (admin, the event's team)
-         * @description Verdicts: `ok` → 201; `invalid` → 400; `not_found` → 404; `wrong_event`, `not_paid`, `cancelled`, `already_checked_in` → 409 (with `checked_in_at`, `checked_in_by`, `device`). A malformed request is 400 `{result: invalid, code: invalid, detail, fields}`.
+         * Scan a ticket at the door (admin, the event's team, its paired scanners)
+         * @description Verdicts: `ok` → 201; `invalid` → 400; `not_found` → 404; `wrong_event`, `not_paid`, `cancelled`, `already_checked_in` → 409 (with `checked_in_at`, `checked_in_by`, `device`). A malformed request is 400 `{result: invalid, code: invalid, detail, fields}`. A paired scanner sends `Authorization: Device <credential>`; a revoked one is 401 `device_revoked`.
          */
         post: operations["checkins_scan_create"];
         delete?: never;
@@ -166,10 +166,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload scans made offline (admin, the event's team)
-         * @description Idempotent by `scan_id`; the earliest admission of a ticket wins. A scan that lost to an earlier admission answers `already_checked_in` with the winner's time. At most 1000 scans a request.
+         * Upload scans made offline (admin, the event's team, its paired scanners)
+         * @description Idempotent by `scan_id`; the earliest admission of a ticket wins. A scan that lost to an earlier admission answers `already_checked_in` with the winner's time. At most 1000 scans a request. A revoked paired scanner is 401 `device_revoked`, with `results`: each scan kept, unadmitted, as `device_revoked` for staff to review.
          */
         post: operations["checkins_sync_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/pair/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pair this device with an event, with a pairing code (anyone)
+         * @description The phone's side: anyone holding a live pairing code; throttled per address like logging in.
+         */
+        post: operations["devices_pair_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -241,6 +261,67 @@ export interface paths {
          * @description An event's cover image: upload a new one, or take it away (admins and the event's managers).
          */
         delete: operations["events_cover_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/devices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event's paired scanners, with their last sync and scan counts (admin, its managers) */
+        get: operations["events_devices_list"];
+        put?: never;
+        /**
+         * Add a scanner: a pairing code for the event (admin, its managers)
+         * @description The code pairs one device within 10 minutes; it is shown only now.
+         */
+        post: operations["events_devices_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/devices/{id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a paired scanner (admin, the event's managers)
+         * @description From its next request the device is refused (401 `device_revoked`). Revoking again changes nothing.
+         */
+        post: operations["events_devices_revoke_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/devices/{id}/scans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The offline scans a paired scanner uploaded, for review (admin, the event's managers)
+         * @description Those a revoked device uploaded answer `device_revoked`: nobody was admitted by them.
+         */
+        get: operations["events_devices_scans_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -728,6 +809,53 @@ export interface components {
              */
             file: string;
         };
+        Device: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Format: uuid */
+            readonly event: string;
+            readonly name: string;
+            readonly paired_by: string | null;
+            /** Format: date-time */
+            readonly paired_at: string;
+            /**
+             * Last seen
+             * Format: date-time
+             */
+            readonly last_seen_at: string | null;
+            /**
+             * Last sync
+             * Format: date-time
+             */
+            readonly last_sync_at: string | null;
+            readonly scans: number;
+            /** @description Admissions this device made (live and synced). */
+            readonly admitted: number;
+            /** @description Offline scans it uploaded after it was revoked: kept, nobody admitted. */
+            readonly refused_scans: number;
+            readonly is_revoked: boolean;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+        };
+        DeviceEvent: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly slug: string;
+            readonly title: string;
+        };
+        DeviceScan: {
+            /** Format: uuid */
+            readonly scan_id: string;
+            /** Format: uuid */
+            readonly registration: string | null;
+            attendee_name: string | null;
+            ticket_name: string | null;
+            /** Format: date-time */
+            readonly scanned_at: string;
+            readonly result: components["schemas"]["ResultEnum"];
+            /** Format: date-time */
+            readonly received_at: string;
+        };
         Error: {
             /** @description Stable snake_case error code. */
             code: string;
@@ -895,6 +1023,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Checkin"][];
         };
+        PaginatedDeviceList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Device"][];
+        };
+        PaginatedDeviceScanList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DeviceScan"][];
+        };
         PaginatedEventList: {
             /** @example 123 */
             count: number;
@@ -984,6 +1142,31 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["User"][];
+        };
+        PairRequest: {
+            /** @description The pairing code (case, spaces and dashes ignored). */
+            code: string;
+        };
+        Paired: {
+            /** @description Send as `Authorization: Device <credential>`; shown once. */
+            credential: string;
+            device: components["schemas"]["Device"];
+            event: components["schemas"]["DeviceEvent"];
+        };
+        PairingCode: {
+            name: string;
+            /** @description 8 characters; shown once. The phone types it, or scans the QR code. */
+            code: string;
+            /** @description What the QR code holds: the PWA's pairing page with the code. */
+            pair_url: string;
+            /** @description The QR code of `pair_url`, an SVG document. */
+            qr_svg: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        PairingStartRequest: {
+            /** @description What staff call the device, e.g. "North gate 2". */
+            name: string;
         };
         PatchedAdminUserRequest: {
             full_name?: string;
@@ -1157,9 +1340,10 @@ export interface components {
          *     * `not_paid` - Not paid
          *     * `cancelled` - Cancelled
          *     * `already_checked_in` - Already checked in
+         *     * `device_revoked` - Refused: the scanner was revoked
          * @enum {string}
          */
-        ResultEnum: "ok" | "invalid" | "not_found" | "wrong_event" | "not_paid" | "cancelled" | "already_checked_in";
+        ResultEnum: "ok" | "invalid" | "not_found" | "wrong_event" | "not_paid" | "cancelled" | "already_checked_in" | "device_revoked";
         Revenue: {
             /**
              * Format: decimal
@@ -1409,6 +1593,9 @@ export type CallbackAnswer = components['schemas']['CallbackAnswer'];
 export type CancelReasonEnum = components['schemas']['CancelReasonEnum'];
 export type Checkin = components['schemas']['Checkin'];
 export type CoverUploadRequest = components['schemas']['CoverUploadRequest'];
+export type Device = components['schemas']['Device'];
+export type DeviceEvent = components['schemas']['DeviceEvent'];
+export type DeviceScan = components['schemas']['DeviceScan'];
 export type Error = components['schemas']['Error'];
 export type Event = components['schemas']['Event'];
 export type EventRequest = components['schemas']['EventRequest'];
@@ -1422,12 +1609,18 @@ export type ManifestTicket = components['schemas']['ManifestTicket'];
 export type Me = components['schemas']['Me'];
 export type OfflineScanRequest = components['schemas']['OfflineScanRequest'];
 export type PaginatedCheckinList = components['schemas']['PaginatedCheckinList'];
+export type PaginatedDeviceList = components['schemas']['PaginatedDeviceList'];
+export type PaginatedDeviceScanList = components['schemas']['PaginatedDeviceScanList'];
 export type PaginatedEventList = components['schemas']['PaginatedEventList'];
 export type PaginatedFileList = components['schemas']['PaginatedFileList'];
 export type PaginatedRegistrationList = components['schemas']['PaginatedRegistrationList'];
 export type PaginatedTeamMemberList = components['schemas']['PaginatedTeamMemberList'];
 export type PaginatedTicketList = components['schemas']['PaginatedTicketList'];
 export type PaginatedUserList = components['schemas']['PaginatedUserList'];
+export type PairRequest = components['schemas']['PairRequest'];
+export type Paired = components['schemas']['Paired'];
+export type PairingCode = components['schemas']['PairingCode'];
+export type PairingStartRequest = components['schemas']['PairingStartRequest'];
 export type PatchedAdminUserRequest = components['schemas']['PatchedAdminUserRequest'];
 export type PatchedEventRequest = components['schemas']['PatchedEventRequest'];
 export type PatchedMeRequest = components['schemas']['PatchedMeRequest'];
@@ -2046,7 +2239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            /** @description Codes: `device_revoked`, `device_not_valid` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2228,7 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            /** @description Codes: `device_revoked`, `device_not_valid` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2284,6 +2477,94 @@ export interface operations {
             };
             /** @description Codes: `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    devices_pair_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PairRequest"];
+                "multipart/form-data": components["schemas"]["PairRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paired"];
+                };
+            };
+            /** @description Codes: `invalid`, `invalid_pairing_code` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `throttled` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2824,6 +3105,360 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_devices_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeviceList"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_devices_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PairingStartRequest"];
+                "multipart/form-data": components["schemas"]["PairingStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingCode"];
+                };
+            };
+            /** @description Codes: `invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_devices_revoke_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_devices_scans_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeviceScanList"];
                 };
             };
             /** @description Codes: `invalid` (with `fields`), `parse_error` */
