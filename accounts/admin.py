@@ -10,6 +10,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from audit.adminlog import AuditedAdmin
+
 from . import services
 from .models import User
 
@@ -57,7 +59,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(AuditedAdmin, auth_admin.UserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     fieldsets = (

@@ -21,6 +21,8 @@ from rest_framework.views import APIView
 from eventhub.openapi import errors
 from eventhub.queries import narrow, query_filters, search
 
+from audit import services as audit
+
 from . import hooks, services, tokens
 from .authentication import BearerChallenge
 from .models import User
@@ -322,6 +324,12 @@ class UserDetailView(generics.RetrieveUpdateAPIView):
     )
     def patch(self, request, *args, **kwargs):
         return super().patch(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        changes = audit.diff(serializer.instance, serializer.validated_data)
+        user = serializer.save()
+        if changes:
+            audit.record(self.request, "user.change", user, changes)
 
 
 urlpatterns = [

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit import services as audit
 from events import permissions
 from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, list_time
 from events.models import Event
@@ -123,7 +124,8 @@ class ScannerDeviceAdmin(ReadOnlyAdminMixin, EventScopedAdmin, admin.ModelAdmin)
     def revoke(self, request, queryset):
         count = 0
         for device in queryset.filter(revoked_at__isnull=True):
-            devices.revoke(device=device, by=request.user)
+            device = devices.revoke(device=device, by=request.user)
+            audit.record(request, "device.revoke", device, {"revoked_at": device.revoked_at})
             count += 1
         self.message_user(request, ngettext("%d scanner revoked.", "%d scanners revoked.", count) % count,
                           messages.SUCCESS)
@@ -139,6 +141,7 @@ class ScannerDeviceAdmin(ReadOnlyAdminMixin, EventScopedAdmin, admin.ModelAdmin)
             pairing, code = devices.start_pairing(
                 event=form.cleaned_data["event"], name=form.cleaned_data["name"], by=request.user
             )
+            audit.record(request, "device.pairing_code", pairing, {"name": pairing.name, "expires_at": pairing.expires_at})
             url = devices.pair_url(code)
             context.update(pairing=pairing, code=code, pair_url=url, qr_svg=mark_safe(qr.render_svg(url)))
         return TemplateResponse(request, "admin/checkins/scannerdevice/pairing.html", context)

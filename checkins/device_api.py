@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import BearerChallenge
+from audit import services as audit
 from accounts.throttles import AuthIPThrottle
 from events import permissions
 from events.models import Event
@@ -120,6 +121,7 @@ class DeviceListView(_EventDevices, generics.ListAPIView):
         data = PairingStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pairing, code = devices.start_pairing(event=event, name=data.validated_data["name"], by=request.user)
+        audit.record(request, "device.pairing_code", pairing, {"name": pairing.name, "expires_at": pairing.expires_at})
         url = devices.pair_url(code)
         body = {"name": pairing.name, "code": code, "pair_url": url, "qr_svg": qr.render_svg(url),
                 "expires_at": pairing.expires_at}
@@ -135,7 +137,10 @@ class DeviceRevokeView(_EventDevices, APIView):
         responses={200: DeviceSerializer},
     )
     def post(self, request, slug, pk):
-        device = devices.revoke(device=self.get_device(), by=request.user)
+        device = self.get_device()
+        if not device.is_revoked:
+            device = devices.revoke(device=device, by=request.user)
+            audit.record(request, "device.revoke", device, {"revoked_at": device.revoked_at})
         return Response(DeviceSerializer(_devices().get(pk=device.pk)).data)
 
 
@@ -173,6 +178,8 @@ class PairView(APIView):
         data = PairSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         device, credential = devices.pair(code=data.validated_data["code"])
+        # The pairing is the act of the staff member who issued the code; the address is the phone's.
+        audit.record(request, "device.pair", device, {"name": device.name}, actor=device.paired_by)
         body = {"credential": credential, "device": _devices().get(pk=device.pk), "event": device.event}
         return Response(PairedSerializer(body).data, status=status.HTTP_201_CREATED)
 

@@ -26,6 +26,7 @@ v1 = [
     path("", include("checkins.device_api")),
     path("", include("files.api")),
     path("", include("reports.api")),
+    path("", include("audit.api")),
 ]
 
 

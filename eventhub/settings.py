@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "checkins",
     "files",
     "reports",
+    "audit",
     # The project itself: its management commands (backup, restore).
     "eventhub",
 ]

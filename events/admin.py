@@ -19,6 +19,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.adminlog import AuditedAdmin
+
 from . import covers, permissions, services
 from .models import Event, EventMember, Ticket
 from .templatetags.eventhub import rupiah
@@ -203,7 +205,7 @@ class EventForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+class EventAdmin(AuditedAdmin, EventScopedAdmin, EventTimeZoneAdmin):
     form = EventForm
     event_path = "pk"
     manager_permissions = ("view", "change")
@@ -264,7 +266,7 @@ class EventAdmin(EventScopedAdmin, EventTimeZoneAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+class TicketAdmin(AuditedAdmin, EventScopedAdmin, EventTimeZoneAdmin):
     manager_permissions = ("view", "add", "change", "delete")
     form = TicketForm
     list_display = (

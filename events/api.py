@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from audit import services as audit
 from eventhub.base import DomainError, in_service_years
 from eventhub import openapi
 from eventhub.openapi import errors
@@ -225,7 +226,8 @@ class EventListView(generics.ListCreateAPIView):
         return events
 
     def perform_create(self, serializer):
-        _save_event(serializer)
+        event = _save_event(serializer)
+        audit.record(self.request, "event.add", event, audit.plain(serializer.validated_data))
 
 
 @extend_schema_view(
@@ -255,11 +257,15 @@ class EventDetailView(generics.RetrieveUpdateDestroyAPIView):
         return _events_for(self.request)
 
     def perform_update(self, serializer):
-        _save_event(serializer)
+        changes = audit.diff(serializer.instance, serializer.validated_data)
+        event = _save_event(serializer)
+        if changes:
+            audit.record(self.request, "event.change", event, changes)
 
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
+                audit.record(self.request, "event.delete", instance)
                 instance.delete()
         except ProtectedError:
             raise _in_use(_("This event already has registrations and cannot be deleted.")) from None
@@ -291,7 +297,8 @@ class _EventTickets:
 @extend_schema(tags=["events"])
 class TicketListView(_EventTickets, generics.ListCreateAPIView):
     def perform_create(self, serializer):
-        serializer.save(event=self.get_event())
+        ticket = serializer.save(event=self.get_event())
+        audit.record(self.request, "ticket.add", ticket, audit.plain(serializer.validated_data))
 
 
 @extend_schema_view(
@@ -314,15 +321,19 @@ class TicketDetailView(_EventTickets, generics.RetrieveUpdateDestroyAPIView):
         ticket = self.get_object()
         serializer = self.get_serializer(ticket, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        before = audit.diff(ticket, serializer.validated_data)
         try:
             ticket = services.change_ticket(ticket, serializer.validated_data)
         except DjangoValidationError as refused:
             raise serializers.ValidationError(refused.message_dict) from None
+        if before:
+            audit.record(request, "ticket.change", ticket, before)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_200_OK)
 
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
+                audit.record(self.request, "ticket.delete", instance)
                 instance.delete()
         except ProtectedError:
             raise _in_use(_("This ticket type already has registrations and cannot be deleted.")) from None
@@ -357,6 +368,7 @@ class EventCoverView(APIView):
         upload = CoverUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         covers.set_cover(event=event, cover=covers.prepare(upload.validated_data["file"]))
+        audit.record(request, "event.cover", event, {"cover": "uploaded"})
         return Response(EventSerializer(_events_for(request).get(pk=event.pk), context={"request": request}).data)
 
     @extend_schema(summary="Remove an event's cover image (admin, event manager)", request=None,
@@ -364,6 +376,7 @@ class EventCoverView(APIView):
     def delete(self, request, slug):
         event = get_object_or_404(_events_for(request), slug=slug)
         covers.remove_cover(event=event)
+        audit.record(request, "event.cover", event, {"cover": "removed"})
         return Response(EventSerializer(_events_for(request).get(pk=event.pk), context={"request": request}).data)
 
 
@@ -440,9 +453,13 @@ class TeamView(generics.ListAPIView):
         event = self.get_event()
         data = TeamAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        before = EventMember.objects.filter(event=event, user=data.validated_data["email"]).values_list("role", flat=True).first()
         member, created = teams.add_member(
             event=event, user=data.validated_data["email"], role=data.validated_data["role"], by=request.user
         )
+        if before != member.role:
+            audit.record(request, "team.add" if created else "team.change", member,
+                         {"user": member.user.email, "role": [before, member.role]})
         body = TeamMemberSerializer(EventMember.objects.select_related("user").get(pk=member.pk)).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -460,6 +477,7 @@ class TeamView(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         member = get_object_or_404(EventMember.objects.select_related("event"), event=event, user_id=data.validated_data["user"])
         teams.remove_member(member=member, by=request.user)
+        audit.record(request, "team.remove", member, {"user": member.user.email, "role": [member.role, None]})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit import services as audit
 from events.models import Event
 from events import permissions
 from events.admin import EventScopedAdmin, ManagerInline
@@ -143,9 +144,12 @@ class FileAdmin(EventScopedAdmin, admin.ModelAdmin):
         return _zip_response(files, name=f"{event.slug}-files-{timezone.localtime():%Y%m%d-%H%M}.zip")
 
     def delete_model(self, request, obj):
+        audit.record(request, "file.delete", obj, {"filename": obj.filename})
         services.delete_file(file=obj)
 
     def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(request, "file.delete", obj, {"filename": obj.filename})
         services.delete_files(files=queryset)
 
 

@@ -7,6 +7,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit import services as audit
 from eventhub.sanitise import MultiPartParser
 from registrations.models import Registration
 
@@ -135,6 +136,7 @@ class FileDetail(generics.RetrieveDestroyAPIView):
         return selectors.visible_files(user=self.request.user)
 
     def perform_destroy(self, instance):
+        audit.record(self.request, "file.delete", instance, {"filename": instance.filename})
         services.delete_file(file=instance)
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from audit import services as audit
+
 from . import detection, downloads, selectors, services, uploads
 from .forms import UploadForm
 from .models import File
@@ -91,6 +93,7 @@ def download(request, pk):
 def delete(request, pk):
     """Delete one of the user's files (staff: any file)."""
     file = _visible_file(request, pk)
+    audit.record(request, "file.delete", file, {"filename": file.filename})
     services.delete_file(file=file)
     messages.success(request, _("Deleted %(name)s.") % {"name": file.filename})
     return redirect("files:list")

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit import services as audit
 from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, list_time
 from events.templatetags.eventhub import rupiah
 from registrations.admin import RegistrationAdmin
@@ -134,14 +135,21 @@ class PaymentAdmin(EventScopedAdmin, _PaymentColumns, EventTimeZoneAdmin):
 
     @admin.action(description=_("Record a refund made by hand"))
     def record_manual_refund(self, request, queryset):
-        done = sum(refunds.record_manual_refund(payment=p, by=request.user) for p in queryset)
+        done = 0
+        for payment in queryset:
+            if refunds.record_manual_refund(payment=payment, by=request.user):
+                done += 1
+                audit.record(request, "payment.manual_refund", payment, {"status": [payment.status, "refunded"]})
         self.message_user(request, ngettext("%(n)d payment recorded as refunded.",
                                             "%(n)d payments recorded as refunded.", done) % {"n": done})
 
     @admin.action(description=_("Refund through the gateway"))
     def refund_through_gateway(self, request, queryset):
-        _report_refunds(self, request, {p: refunds.refund(payment=p, reason=f"Refunded by {request.user}.")
-                                        for p in queryset})
+        outcomes = {p: refunds.refund(payment=p, reason=f"Refunded by {request.user}.") for p in queryset}
+        for payment, outcome in outcomes.items():
+            if outcome != "ignored":
+                audit.record(request, "payment.refund", payment, {"outcome": outcome})
+        _report_refunds(self, request, outcomes)
 
     @admin.action(description=_("Ask the gateway for the current status"))
     def ask_gateway(self, request, queryset):

@@ -28,6 +28,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit import services as audit
 from events import permissions
 from events.admin import EventScopedAdmin, EventTimeZoneAdmin, list_time
 from events.models import Event, Ticket
@@ -206,6 +207,8 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
             cancelled += 1
             paid += was_paid
             self.log_change(request, registration, _("Cancelled by staff; seat released."))
+            audit.record(request, "registration.cancel", registration,
+                         {"status": ["paid" if was_paid else "pending", Status.CANCELLED]})
         if cancelled:
             self.message_user(
                 request,

@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit import services as audit
 from events import permissions
 from events.models import Event, Ticket
 from eventhub import openapi
@@ -211,8 +212,11 @@ class RegistrationCancelView(APIView):
             reason = Registration.CancelReason.USER
         else:
             raise PermissionDenied(_("Door staff cannot cancel registrations."))
+        before = registration.status
         services.cancel(registration=registration, reason=reason)
         registration = _registrations_for(request).get(pk=pk)
+        if reason == Registration.CancelReason.STAFF and registration.status != before:
+            audit.record(request, "registration.cancel", registration, {"status": [before, registration.status]})
         return Response(RegistrationSerializer(registration, context={"request": request}).data)
 
 

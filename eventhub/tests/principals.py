@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.tests.factories import AdminFactory, UserFactory
+from audit import services as audit
 from checkins import devices
 from checkins.tests.factories import CheckinFactory
 from events.models import EventMember
@@ -49,6 +50,7 @@ class World:
     webhook_event: object
     scanner: object
     credentials: dict
+    audit_entry: object
 
     def principal(self, name: str):
         """Return the user a principal logs in as (None: anonymous, or a device, which has no account)."""
@@ -92,6 +94,7 @@ def build_world() -> World:
     scanner, credential = devices.pair(code=devices.start_pairing(event=event, name="Gerbang Utara", by=manager)[1])
     revoked, revoked_credential = devices.pair(code=devices.start_pairing(event=event, name="Gerbang Lama", by=admin)[1])
     devices.revoke(device=revoked, by=admin)
+    audit_entry = audit.record(manager, "event.change", event, {"location": ["Jakarta", "Bandung"]})
     return World(
         admin=admin, manager=manager, other_manager=other_manager, door=door, attendee=attendee,
         event=event, other_event=other_event, ticket=ticket, registration=registration,
@@ -100,6 +103,7 @@ def build_world() -> World:
         other_file=FileFactory(user=other_registration.user, registration=other_registration),
         checkin=checkin, payment=payment, webhook_event=webhook_event,
         scanner=scanner, credentials={"device": credential, "revoked_device": revoked_credential},
+        audit_entry=audit_entry,
     )
 
 

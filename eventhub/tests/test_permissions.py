@@ -132,6 +132,8 @@ API = {
     ]}), "200 200 404 200 403 401 200 401"),
     ("api-device-pair", "POST"): (None, lambda w: {"data": {"code": w.pairing_code()}, "format": "json"},
                                   "201 201 201 201 201 201 201 201"),
+    ("api-audit", "GET"): (None, None, "200 200 200 403 403 401"),
+    ("api-event-audit", "GET"): (EVENT, None, "200 200 404 403 403 401"),
     ("api-event-devices", "GET"): (EVENT, None, "200 200 404 403 403 401"),
     ("api-event-devices", "POST"): (EVENT, _json(lambda w: {"name": "Gerbang Selatan"}), "201 201 404 403 403 401"),
     ("api-event-device-revoke", "POST"): (SCANNER, _json(lambda w: {}), "200 200 404 403 403 401"),
@@ -214,6 +216,10 @@ ADMIN_MODELS = {
     }),
     "checkins.scannerdevice": (lambda w: w.scanner, {
         "changelist": "200 200 200", "add": "200 200 200", "change": "200 200 404", "delete": "403 403 404",
+        "history": "200 200 404",
+    }),
+    "audit.auditentry": (lambda w: w.audit_entry, {
+        "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
         "history": "200 200 404",
     }),
     "files.file": (lambda w: w.file, {

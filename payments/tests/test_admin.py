@@ -4,6 +4,7 @@
 import pytest
 from django.test import Client
 
+from audit.models import AuditEntry
 from payments import attempts, refunds
 from payments.models import Payment, WebhookEvent
 from registrations.models import Registration
@@ -69,6 +70,19 @@ def test_record_manual_refund_action(site, registration, admin_client):
     admin_client.post("/admin/payments/payment/", {"action": "record_manual_refund", "_selected_action": [payment.pk]})
 
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REFUNDED
+    entry = AuditEntry.objects.get(action="payment.manual_refund")
+    assert entry.object_id == str(payment.pk) and entry.event_id == registration.event_id
+    assert entry.changes["status"][1] == "refunded" and entry.ip_address == "127.0.0.1"
+
+
+def test_refund_through_the_gateway_action_refunds_and_is_audited(site, registration, admin_client, staff):
+    payment = _paid(registration, provider="xendit")
+
+    admin_client.post("/admin/payments/payment/", {"action": "refund_through_gateway", "_selected_action": [payment.pk]})
+
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REFUNDED
+    entry = AuditEntry.objects.get(action="payment.refund")
+    assert entry.actor == staff and entry.changes == {"outcome": "refunded"}
 
 
 def test_the_registration_page_shows_its_payments_and_webhook_events(site, registration, admin_client):
@@ -96,3 +110,4 @@ def test_cancel_and_refund_action_cancels_releases_and_refunds(site, registratio
     assert registration.cancel_reason == Registration.CancelReason.STAFF
     assert payment.status == Payment.Status.REFUNDED
     assert "see its payment for the refund" in answer.content.decode()
+    assert AuditEntry.objects.get(action="registration.cancel").changes == {"status": ["paid", "cancelled"]}
