@@ -10,9 +10,13 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit import services as audit
 from audit.adminlog import AuditedAdmin
 
-from . import services
+from . import services, twofactor
 from .models import User
 
 admin.site.site_header = "EventHub"
@@ -79,8 +83,22 @@ class UserAdmin(AuditedAdmin, auth_admin.UserAdmin):
     )
     readonly_fields = ("last_login", "created_at")
     list_display = ("email", "full_name", "phone", "role", "is_active", "created_at")
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor login (they set it up again)"))
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            twofactor.reset(user=user)
+            audit.record(request, "user.reset_two_factor", user)
+        self.message_user(request, _("Two-factor login reset."))
     list_filter = ("role", "is_active")
     search_fields = ("email", "full_name", "phone")
     ordering = ("-created_at",)
     filter_horizontal = ()
     date_hierarchy = "created_at"
+
+
+# The apps' secrets and recovery codes stay out of the admin; an admin resets a user's two-factor login instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -23,7 +23,7 @@ from eventhub.queries import narrow, query_filters, search
 
 from audit import services as audit
 
-from . import hooks, services, tokens
+from . import hooks, services, tokens, twofactor
 from .authentication import BearerChallenge
 from .models import User
 from .permissions import IsAdmin
@@ -71,6 +71,10 @@ class RegisterSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=32,
+        help_text="The second step, for accounts with two-factor login: the authenticator app's code or a recovery code.",
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -201,9 +205,17 @@ class LoginView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Log in: a JWT pair and the user",
-        description="Also sets the httpOnly refresh cookie (see the API description).",
+        description=(
+            "Also sets the httpOnly refresh cookie (see the API description). An account with two-factor login "
+            "answers 401 `otp_required` without `code`, 401 `otp_invalid` with a wrong one: send the same "
+            "request again with `code`. A staff account that must set up two-factor login (`STAFF_REQUIRE_2FA`) "
+            "logs in without it, but staff endpoints answer 403 `two_factor_required` until it has."
+        ),
         request=LoginSerializer,
-        responses={200: LoginResponseSerializer, **errors(e401="invalid_credentials", e429="throttled")},
+        responses={
+            200: LoginResponseSerializer,
+            **errors(e401="invalid_credentials, otp_required, otp_invalid", e429="throttled"),
+        },
         auth=[],
     )
     def post(self, request):
@@ -214,7 +226,15 @@ class LoginView(APIView):
         )
         if user is None:
             raise AuthenticationFailed(_("The email address or password is incorrect."), code="invalid_credentials")
-        pair = tokens.issue(user=user)
+        second_factor = False
+        if twofactor.enrolled(user):
+            code = serializer.validated_data.get("code") or ""
+            if not code:
+                raise AuthenticationFailed(_("Enter the code from your authenticator app."), code="otp_required")
+            if twofactor.verify(user=user, code=code) is None:
+                raise AuthenticationFailed(twofactor.WRONG_CODE, code="otp_invalid")
+            second_factor = True
+        pair = tokens.issue(user=user, second_factor=second_factor)
         response = Response({**pair, "user": UserSerializer(user).data})
         _set_refresh_cookie(response, request, pair["refresh"])
         return response

@@ -1,5 +1,6 @@
 """API authentication: simplejwt bearer tokens with stable error codes."""
 
+import copy
 import functools
 import time
 import uuid
@@ -12,6 +13,7 @@ from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 
+from . import twofactor
 from .models import User
 
 
@@ -34,6 +36,14 @@ class JWTAuthentication(authentication.JWTAuthentication):
         super().__init__(*args, **kwargs)
         self.user_ttl = user_ttl
 
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is None:
+            return None
+        user, token = found
+        # A staff account whose token carries no second factor has none of its staff powers (STAFF_REQUIRE_2FA).
+        return twofactor.mark(user, verified=bool(token.get(twofactor.OTP_CLAIM))), token
+
     def get_user(self, validated_token):
         if not self.user_ttl:
             return self._fetch_user(validated_token)
@@ -41,12 +51,13 @@ class JWTAuthentication(authentication.JWTAuthentication):
         now = time.monotonic()
         entry = self._recent_users.get(key)
         if entry is not None and entry[0] > now:
-            return entry[1]
+            # A copy: what one request marks on its user (otp_pending, cached roles) is not another's.
+            return copy.copy(entry[1])
         user = self._fetch_user(validated_token)
         if len(self._recent_users) >= self._max_recent:
             self._recent_users.clear()
         self._recent_users[key] = (now + self.user_ttl, user)
-        return user
+        return copy.copy(user)
 
     def _fetch_user(self, validated_token):
         """simplejwt's lookup, as one statement written once per process (every API request makes it)."""

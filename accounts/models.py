@@ -63,13 +63,16 @@ class User(AbstractBaseUser):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    # Set for one request by accounts.twofactor.mark(): a staff account still owing its second factor.
+    otp_pending = False
+
     @property
     def is_admin(self) -> bool:
-        return self.role == self.Role.ADMIN
+        return self.role == self.Role.ADMIN and not self.otp_pending
 
     @property
     def is_staff(self) -> bool:
-        return self.is_active and self.role == self.Role.ADMIN
+        return self.is_active and self.role == self.Role.ADMIN and not self.otp_pending
 
     @property
     def is_superuser(self) -> bool:

@@ -2,12 +2,15 @@
 
 from rest_framework.permissions import BasePermission
 
+from . import twofactor
+
 
 class IsAdmin(BasePermission):
     """Allow users whose role is `admin` (DESIGN §4: an API admin is a user with role admin)."""
 
     def has_permission(self, request, view) -> bool:
         user = request.user
+        twofactor.refuse_pending(request)
         return bool(user and user.is_authenticated and user.is_staff)
 
 

@@ -18,9 +18,11 @@ def _refused() -> AuthenticationFailed:
     return AuthenticationFailed(_("The refresh token is not valid."), code="token_not_valid")
 
 
-def issue(*, user) -> dict:
-    """Return a new `{access, refresh}` pair for `user`."""
+def issue(*, user, second_factor: bool = False) -> dict:
+    """Return a new `{access, refresh}` pair for `user`; `second_factor`: the login proved one (the `otp` claim)."""
     refresh = RefreshToken.for_user(user)
+    if second_factor:
+        refresh["otp"] = True
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -52,7 +54,7 @@ def rotate(*, raw: str) -> dict:
         raise AuthenticationFailed(_("No active account found for the given token."), code="no_active_account")
     if not _revoke(token):
         raise _refused()
-    return issue(user=user)
+    return issue(user=user, second_factor=bool(token.get("otp")))
 
 
 def revoke(*, raw: str) -> None:

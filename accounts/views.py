@@ -13,9 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import throttles
-from .services import DUPLICATE_EMAIL
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import throttles, twofactor
 from .forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
+from .services import DUPLICATE_EMAIL
 
 
 def _too_many_attempts(request, template: str, form, next_page: str = ""):
@@ -128,3 +131,37 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+@login_required
+@sensitive_post_parameters("code")
+def two_factor(request):
+    """Set up an authenticator app (QR code, then recovery codes shown once), or prove one: the second login step."""
+    user = request.user
+    enrolled = twofactor.enrolled(user)
+    context = {"enrolled": enrolled, "next": request.POST.get("next") or request.GET.get("next", ""),
+               "required": twofactor.required(user)}
+    if request.method == "POST":
+        refused = throttles.refusal(request)
+        if refused is not None:
+            messages.error(request, _("Too many attempts. Please wait %(seconds)d seconds and try again.")
+                           % {"seconds": refused})
+        elif enrolled:
+            device = twofactor.verify(user=user, code=request.POST.get("code", ""))
+            if device is not None:
+                otp_login(request, device)
+                return redirect(_safe_next(request))
+            messages.error(request, twofactor.WRONG_CODE)
+        else:
+            try:
+                device, codes = twofactor.confirm_enrolment(user=user, code=request.POST.get("code", ""))
+            except twofactor.TwoFactorError as error:
+                messages.error(request, error.message)
+            else:
+                otp_login(request, device)
+                return render(request, "accounts/two_factor.html", {**context, "recovery_codes": codes})
+    if not enrolled:
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).first() if request.method == "POST" else None
+        device = pending or twofactor.start_enrolment(user=user)
+        context["enrolment"] = twofactor.enrolment_details(device)
+    return render(request, "accounts/two_factor.html", context)

@@ -19,6 +19,7 @@ from .sanitise import UnsafeInput, refusal_response
 
 v1 = [
     path("", include("accounts.api")),
+    path("", include("accounts.twofactor_api")),
     path("", include("events.api")),
     path("", include("registrations.api")),
     path("", include("payments.api")),

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "events",
     "registrations",
@@ -90,6 +93,9 @@ MIDDLEWARE = [
     "eventhub.sanitise.InputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The session's verified second factor, then staff powers wait for it (STAFF_REQUIRE_2FA).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: API answers get their headers and a JSON 405 (eventhub/middleware.py).
@@ -338,6 +344,10 @@ if AWS_STORAGE_BUCKET_NAME:
 # --- API --------------------------------------------------------------------
 
 AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/minute")
+# Admins and event managers must log in with an authenticator app code (accounts/twofactor.py).
+# Off for `make run` and the tests unless set; .env.example (production) turns it on.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "EventHub"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -20,6 +20,8 @@ import uuid
 from django.db.models import QuerySet
 from rest_framework.permissions import BasePermission
 
+from accounts import twofactor
+
 from .models import Event, EventMember
 
 Role = EventMember.Role
@@ -37,6 +39,8 @@ def event_roles(user) -> dict[uuid.UUID, str]:
     """Return `{event id: role}` of the user's team memberships (one query)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
+    if getattr(user, "otp_pending", False):
+        return {}  # a staff account owing its second factor (accounts/twofactor.py)
     cached = getattr(user, "_event_roles", None)
     if cached is None:
         cached = dict(EventMember.objects.filter(user_id=user.pk).values_list("event_id", "role"))
@@ -85,7 +89,10 @@ class _Holds(BasePermission):
     capability: frozenset = frozenset()
 
     def has_permission(self, request, view) -> bool:
-        return holds(request.user, self.capability)
+        if holds(request.user, self.capability):
+            return True
+        twofactor.refuse_pending(request)
+        return False
 
 
 class ManagesEvents(_Holds):

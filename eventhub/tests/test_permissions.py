@@ -79,6 +79,10 @@ API = {
                              "204 204 204 204 204 204"),
     ("api-me", "GET"): (None, None, "200 200 200 200 200 401"),
     ("api-me", "PATCH"): (None, _json(lambda w: {"full_name": "Nama Baru"}), "200 200 200 200 200 401"),
+    ("api-two-factor", "GET"): (None, None, "200 200 200 200 200 401"),
+    ("api-two-factor-enrol", "POST"): (None, None, "201 201 201 201 201 401"),
+    # The code of an app being set up is wrong here: reaching the check is what any account may.
+    ("api-two-factor-confirm", "POST"): (None, _json(lambda w: {"code": "abc"}), "409 409 409 409 409 401"),
     ("api-users", "GET"): (None, None, "200 403 403 403 403 401"),
     ("api-user", "GET"): (lambda w: {"pk": w.attendee.pk}, None, "200 403 403 403 403 401"),
     ("api-user", "PATCH"): (lambda w: {"pk": w.attendee.pk}, _json(lambda w: {"full_name": "X"}),

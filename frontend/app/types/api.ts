@@ -29,7 +29,7 @@ export interface paths {
         put?: never;
         /**
          * Log in: a JWT pair and the user
-         * @description Also sets the httpOnly refresh cookie (see the API description).
+         * @description Also sets the httpOnly refresh cookie (see the API description). An account with two-factor login answers 401 `otp_required` without `code`, 401 `otp_invalid` with a wrong one: send the same request again with `code`. A staff account that must set up two-factor login (`STAFF_REQUIRE_2FA`) logs in without it, but staff endpoints answer 403 `two_factor_required` until it has.
          */
         post: operations["auth_login_create"];
         delete?: never;
@@ -110,6 +110,63 @@ export interface paths {
         put?: never;
         /** Create an account */
         post: operations["auth_register_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your two-factor login: required, set up, proven by this token */
+        get: operations["auth_two_factor_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the authenticator app with its first code
+         * @description Answers the recovery codes (once) and a new token pair carrying the second factor.
+         */
+        post: operations["auth_two_factor_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/enrol/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up an authenticator app
+         * @description Answers the secret and its QR code; confirm with the app's first code. Starting again replaces an unconfirmed one. 409 `already_enrolled`.
+         */
+        post: operations["auth_two_factor_enrol_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -862,6 +919,17 @@ export interface components {
              */
             readonly created_at: string;
         };
+        CodeRequest: {
+            /** @description The app's current 6-digit code. */
+            code: string;
+        };
+        Confirmed: {
+            /** @description Each logs in once instead of an app code. Shown only now. */
+            recovery_codes: string[];
+            /** @description A new pair that carries the second factor. */
+            access: string;
+            refresh: string;
+        };
         CoverUploadRequest: {
             /**
              * Format: binary
@@ -915,6 +983,13 @@ export interface components {
             readonly result: components["schemas"]["ResultEnum"];
             /** Format: date-time */
             readonly received_at: string;
+        };
+        Enrolment: {
+            /** @description The key to type into the app (base32), if the QR code cannot be scanned. */
+            secret: string;
+            otpauth_url: string;
+            /** @description The QR code of `otpauth_url`, an SVG document. */
+            qr_svg: string;
         };
         Error: {
             /** @description Stable snake_case error code. */
@@ -1013,6 +1088,8 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+            /** @description The second step, for accounts with two-factor login: the authenticator app's code or a recovery code. */
+            code?: string;
         };
         LoginResponse: {
             access: string;
@@ -1605,6 +1682,14 @@ export interface components {
             access: string;
             refresh: string;
         };
+        TwoFactorStatus: {
+            /** @description This account must use two-factor login (staff, STAFF_REQUIRE_2FA). */
+            required: boolean;
+            /** @description An authenticator app is set up. */
+            enrolled: boolean;
+            /** @description This token (or session) proved the second factor. */
+            verified: boolean;
+        };
         UploadRequest: {
             /** Format: binary */
             file: string;
@@ -1668,10 +1753,13 @@ export type BucketEnum = components['schemas']['BucketEnum'];
 export type CallbackAnswer = components['schemas']['CallbackAnswer'];
 export type CancelReasonEnum = components['schemas']['CancelReasonEnum'];
 export type Checkin = components['schemas']['Checkin'];
+export type CodeRequest = components['schemas']['CodeRequest'];
+export type Confirmed = components['schemas']['Confirmed'];
 export type CoverUploadRequest = components['schemas']['CoverUploadRequest'];
 export type Device = components['schemas']['Device'];
 export type DeviceEvent = components['schemas']['DeviceEvent'];
 export type DeviceScan = components['schemas']['DeviceScan'];
+export type Enrolment = components['schemas']['Enrolment'];
 export type Error = components['schemas']['Error'];
 export type Event = components['schemas']['Event'];
 export type EventRequest = components['schemas']['EventRequest'];
@@ -1731,6 +1819,7 @@ export type TicketRequest = components['schemas']['TicketRequest'];
 export type TimeSeries = components['schemas']['TimeSeries'];
 export type TimezoneEnum = components['schemas']['TimezoneEnum'];
 export type TokenPair = components['schemas']['TokenPair'];
+export type TwoFactorStatus = components['schemas']['TwoFactorStatus'];
 export type UploadRequest = components['schemas']['UploadRequest'];
 export type User = components['schemas']['User'];
 export type UserRoleEnum = components['schemas']['UserRoleEnum'];
@@ -1848,7 +1937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Codes: `invalid_credentials` */
+            /** @description Codes: `invalid_credentials`, `otp_required`, `otp_invalid` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2277,6 +2366,258 @@ export interface operations {
             };
             /** @description Codes: `throttled` */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatus"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CodeRequest"];
+                "multipart/form-data": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Confirmed"];
+                };
+            };
+            /** @description Codes: `invalid`, `otp_invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_enrolling` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `throttled` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_enrol_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrolment"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `already_enrolled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
