@@ -1,5 +1,6 @@
 """API v1: paired scanner devices — pairing codes, pairing, the device list, revocation, a device's scans (issue 11)."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -170,6 +171,8 @@ class PairView(APIView):
 
     @extend_schema(
         summary="Pair this device with an event, with a pairing code (anyone)",
+        description=f"Also sets the credential as the httpOnly cookie `{devices.COOKIE}` (path {devices.COOKIE_PATH}) "
+                    "for the PWA: the scan, manifest and sync endpoints accept it as they accept the header.",
         auth=[],
         request=PairSerializer,
         responses={201: PairedSerializer, **errors(e400="invalid, invalid_pairing_code", e429="throttled")},
@@ -181,7 +184,12 @@ class PairView(APIView):
         # The pairing is the act of the staff member who issued the code; the address is the phone's.
         audit.record(request, "device.pair", device, {"name": device.name}, actor=device.paired_by)
         body = {"credential": credential, "device": _devices().get(pk=device.pk), "event": device.event}
-        return Response(PairedSerializer(body).data, status=status.HTTP_201_CREATED)
+        response = Response(PairedSerializer(body).data, status=status.HTTP_201_CREATED)
+        response.set_cookie(
+            devices.COOKIE, credential, max_age=devices.COOKIE_MAX_AGE, path=devices.COOKIE_PATH,
+            secure=not (settings.DEBUG and not request.is_secure()), httponly=True, samesite="Strict",
+        )
+        return response
 
 
 urlpatterns = [

@@ -6,7 +6,10 @@ A manager or admin asks for a pairing code for an event and names the device
 (`EHD1.<43 characters>`, 256 random bits) that admits it to that event's scan,
 manifest and sync endpoints only. Both are stored as SHA-256 hashes.
 
-A request sends the credential as `Authorization: Device <credential>`. A
+A request sends the credential as `Authorization: Device <credential>`, or
+the PWA's browser sends it as the httpOnly cookie `COOKIE` that pairing
+sets (path /api/v1/checkins/, SameSite=Strict: like the refresh token, the
+page never sees it, and no other site can make the browser send it). A
 revoked device is refused from its next request (401 `device_revoked`); the
 offline scans it still uploads are kept, not admitted, with the verdict
 `device_revoked`, for staff to review.
@@ -32,6 +35,9 @@ from .models import PairingCode, ScannerDevice
 PAIRING_MINUTES = 10
 CREDENTIAL_PREFIX = "EHD1."
 KEYWORD = "Device"
+COOKIE = "eh_device"
+COOKIE_PATH = "/api/v1/checkins/"
+COOKIE_MAX_AGE = 400 * 24 * 3600  # as long as browsers keep a cookie: until revoked
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_LENGTH = 8
@@ -152,11 +158,14 @@ class DeviceAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
-        if not header or header[0].decode(errors="replace") != KEYWORD:
+        if header and header[0].decode(errors="replace") == KEYWORD:
+            if len(header) != 2:
+                raise exceptions.AuthenticationFailed(_("The device credential is not valid."), code="device_not_valid")
+            credential = header[1].decode(errors="replace")
+        elif not header and request.COOKIES.get(COOKIE):
+            credential = request.COOKIES[COOKIE]
+        else:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("The device credential is not valid."), code="device_not_valid")
-        credential = header[1].decode(errors="replace")
         device = ScannerDevice.objects.filter(credential_sha256=_sha256(credential)).first()
         if device is None:
             raise exceptions.AuthenticationFailed(_("The device credential is not valid."), code="device_not_valid")

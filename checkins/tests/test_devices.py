@@ -191,3 +191,14 @@ def test_one_pairing_code_used_by_five_phones_at_once_pairs_one(race):
     outcomes = race([attempt] * 5)
     assert sorted(map(str, outcomes)).count("invalid_pairing_code") == 4
     assert ScannerDevice.objects.count() == 1
+
+
+def test_pairing_sets_an_httponly_cookie_the_door_endpoints_accept(client_for):
+    event = EventFactory()
+    issued = client_for(_manager(event)).post(f"/api/v1/events/{event.slug}/devices/", {"name": "HP"}, format="json")
+    phone = APIClient()
+    paired = phone.post(PAIR, {"code": issued.json()["code"]}, format="json")
+    cookie = paired.cookies["eh_device"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/api/v1/checkins/"
+    assert phone.get(f"/api/v1/checkins/manifest/?event={event.pk}").status_code == 200
+    assert phone.get("/api/v1/registrations/").status_code == 401

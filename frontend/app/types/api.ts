@@ -261,7 +261,7 @@ export interface paths {
         put?: never;
         /**
          * Pair this device with an event, with a pairing code (anyone)
-         * @description The phone's side: anyone holding a live pairing code; throttled per address like logging in.
+         * @description Also sets the credential as the httpOnly cookie `eh_device` (path /api/v1/checkins/) for the PWA: the scan, manifest and sync endpoints accept it as they accept the header.
          */
         post: operations["devices_pair_create"];
         delete?: never;
