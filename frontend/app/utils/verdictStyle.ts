@@ -11,6 +11,7 @@ export const VERDICT_STYLE: Record<ScanResult, { tone: Tone, icon: string }> = {
   not_found: { tone: 'stop', icon: '✕' },
   wrong_event: { tone: 'stop', icon: '✕' },
   cancelled: { tone: 'stop', icon: '✕' },
+  device_revoked: { tone: 'stop', icon: '✕' },
 }
 
 /** Vibrate and beep for a verdict where the device can: one short buzz admits, a long one refuses. */
