@@ -1,32 +1,48 @@
 // A scan station for one event and gate: wires the check-in engine to the API,
 // the device's IndexedDB and the browser's online/offline events.
 import type { Manifest, PaginatedRegistrationList, Registration, Verdict as ScanAnswer, SyncResult } from '~/types/api'
-import { CheckinEngine, newStationState, type CheckinTransport, type Verdict } from '~/utils/checkinEngine'
+import { CheckinEngine, DeviceRevokedError, newStationState, type CheckinTransport, type Verdict } from '~/utils/checkinEngine'
+import { ApiError } from '~/utils/errors'
 import { eventsWithQueuedScans, openScannerDb, searchTickets, type ScannerDb, type StoredTicket } from '~/utils/scannerDb'
 
 const PROBE_OFFLINE_MS = 5000
 const REFRESH_ONLINE_MS = 30000
 const SLOW_MS = 2500
 
-export function useCheckin() {
+/** A paired scanner's refusal as the engine knows it; anything else unchanged. */
+async function asDevice<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  }
+  catch (error) {
+    if (error instanceof ApiError && error.status === 401 && error.code === 'device_revoked') {
+      throw new DeviceRevokedError((error.body as { results?: SyncResult[] } | null)?.results ?? [])
+    }
+    throw error
+  }
+}
+
+/** `paired`: this phone is a paired scanner (its credential is a cookie): no account, no login, no refresh. */
+export function useCheckin({ paired = false } = {}) {
   const api = useApi()
   const store = useCheckinStore()
   let engine: CheckinEngine | null = null
   let db: ScannerDb | null = null
   let timer: ReturnType<typeof setInterval> | undefined
   let lastRefresh = 0
+  const as = paired ? { anonymous: true, redirectOnAuthFailure: false } : {}
 
   const transport: CheckinTransport = {
     async scan(body, timeoutMs) {
-      return await api.raw<ScanAnswer>('checkins/scan/', {
-        method: 'POST', body, timeout: timeoutMs, accept: [400, 404, 409],
-      })
+      return await asDevice(() => api.raw<ScanAnswer>('checkins/scan/', {
+        method: 'POST', body, timeout: timeoutMs, accept: [400, 404, 409], ...as,
+      }))
     },
     async manifest(event, cursor, timeoutMs) {
-      return await api.get<Manifest>('checkins/manifest/', { event, cursor }, { timeout: timeoutMs })
+      return await asDevice(() => api.get<Manifest>('checkins/manifest/', { event, cursor }, { timeout: timeoutMs, ...as }))
     },
     async sync(event, scans) {
-      const data = await api.post<{ results: SyncResult[] }>('checkins/sync/', { event, scans }, { timeout: 20000 })
+      const data = await asDevice(() => api.post<{ results: SyncResult[] }>('checkins/sync/', { event, scans }, { timeout: 20000, ...as }))
       return data.results
     },
   }
@@ -92,7 +108,8 @@ export function useCheckin() {
   /** Find attendees: through the API online, in the stored manifest offline. */
   async function search(text: string): Promise<{ online: Registration[], offline: StoredTicket[] }> {
     if (!engine || !text.trim()) return { online: [], offline: [] }
-    if (store.station.mode === 'online') {
+    // A paired scanner may not search the API: its stored list only.
+    if (store.station.mode === 'online' && !paired) {
       try {
         const page = await api.get<PaginatedRegistrationList>('registrations/', { event: engine.event, search: text.trim(), page_size: 20 }, { timeout: SLOW_MS })
         return { online: page.results, offline: [] }

@@ -96,6 +96,19 @@ export default {
     result: {
       ok: 'ADMIT', invalid: 'INVALID CODE', not_found: 'UNKNOWN TICKET', wrong_event: 'OTHER EVENT',
       not_paid: 'NOT PAID', cancelled: 'TICKET CANCELLED', already_checked_in: 'ALREADY ADMITTED',
+      device_revoked: 'SCANNER REVOKED',
     },
+  },
+  devices: {
+    title: 'Paired scanners', refresh: 'Refresh', add: 'Add a scanner', name: 'Scanner name',
+    namePlaceholder: 'e.g. North gate 2', qrAlt: 'Pairing QR code',
+    pairingLead: 'Open EventHub on the phone for "{name}" and scan this code (or type it) before {time}. It pairs one phone.',
+    lastSync: 'Last sync', scans: 'Scans', admitted: 'Admitted', state: 'State', active: 'Active', revoked: 'Revoked',
+    revoke: 'Revoke', confirmRevoke: 'Revoke the scanner {name}? It stops working at once.',
+    refusedScans: '{count} refused scans to review', none: 'No scanners paired yet.',
+    scannerTitle: 'Door scanner', notPaired: 'This phone is not paired with an event yet.', pairThis: 'Pair this phone',
+    pairLead: 'Scan the pairing QR code the event\'s staff show you, or type its code.', code: 'Pairing code',
+    codePlaceholder: '8 letters and digits', pair: 'Pair',
+    revokedHere: 'This scanner was revoked: it admits nobody. Its scans were kept for the staff to review.',
   },
 }

@@ -96,6 +96,19 @@ export default {
     result: {
       ok: 'SILAKAN MASUK', invalid: 'KODE TIDAK SAH', not_found: 'TIKET TIDAK DIKENAL', wrong_event: 'ACARA LAIN',
       not_paid: 'BELUM DIBAYAR', cancelled: 'TIKET DIBATALKAN', already_checked_in: 'SUDAH MASUK',
+      device_revoked: 'PEMINDAI DICABUT',
     },
+  },
+  devices: {
+    title: 'Pemindai terpasang', refresh: 'Muat ulang', add: 'Tambah pemindai', name: 'Nama pemindai',
+    namePlaceholder: 'mis. Gerbang Utara 2', qrAlt: 'Kode QR pemasangan',
+    pairingLead: 'Buka EventHub di ponsel untuk "{name}" dan pindai kode ini (atau ketik) sebelum {time}. Kode ini memasangkan satu ponsel.',
+    lastSync: 'Sinkron terakhir', scans: 'Pindaian', admitted: 'Masuk', state: 'Status', active: 'Aktif', revoked: 'Dicabut',
+    revoke: 'Cabut', confirmRevoke: 'Cabut pemindai {name}? Pemindai langsung berhenti bekerja.',
+    refusedScans: '{count} pindaian ditolak untuk ditinjau', none: 'Belum ada pemindai terpasang.',
+    scannerTitle: 'Pemindai pintu', notPaired: 'Ponsel ini belum dipasangkan dengan acara.', pairThis: 'Pasangkan ponsel ini',
+    pairLead: 'Pindai kode QR pemasangan yang ditunjukkan staf acara, atau ketik kodenya.', code: 'Kode pemasangan',
+    codePlaceholder: '8 huruf dan angka', pair: 'Pasangkan',
+    revokedHere: 'Pemindai ini sudah dicabut: tidak ada yang bisa masuk lewat pemindai ini. Pindaiannya disimpan untuk ditinjau staf.',
   },
 }

@@ -12,6 +12,14 @@ import {
 
 export type Mode = 'online' | 'offline'
 
+/** A paired scanner that was revoked: 401 `device_revoked`; a refused sync lists each scan's verdict. */
+export class DeviceRevokedError extends Error {
+  constructor(readonly results: SyncResult[] = []) {
+    super('This scanner was revoked.')
+    this.name = 'DeviceRevokedError'
+  }
+}
+
 export interface Verdict {
   result: ScanResult
   detail?: string
@@ -47,10 +55,12 @@ export interface StationState {
   manifestAt: string | null
   issues: QueuedScan[]
   lastSync: { at: string, synced: number, duplicates: number, rejected: number } | null
+  /** A paired scanner the staff revoked: nothing it scans admits anyone. */
+  revoked: boolean
 }
 
 export function newStationState(): StationState {
-  return { mode: 'online', offlineReason: '', queued: 0, tickets: 0, manifestAt: null, issues: [], lastSync: null }
+  return { mode: 'online', offlineReason: '', queued: 0, tickets: 0, manifestAt: null, issues: [], lastSync: null, revoked: false }
 }
 
 const SYNC_BATCH = 100
@@ -88,6 +98,10 @@ export class CheckinEngine {
         return await this.onlineVerdict(data, hash)
       }
       catch (error) {
+        if (error instanceof DeviceRevokedError) {
+          this.state.revoked = true
+          return { result: 'device_revoked', offline: false, queued: false, at: this.now().toISOString() }
+        }
         if (!(error instanceof NetworkError)) throw error
         this.goOffline(error.timeout ? 'slow' : 'unreachable')
       }
@@ -140,6 +154,12 @@ export class CheckinEngine {
       manifest = await this.transport.manifest(this.event, meta?.cursor ?? null, timeoutMs)
     }
     catch (error) {
+      if (error instanceof DeviceRevokedError) {
+        // Upload what is queued all the same: the server keeps it, unadmitted, for staff to review.
+        this.state.revoked = true
+        await this.sync()
+        return false
+      }
       if (error instanceof NetworkError) {
         this.goOffline(error.timeout ? 'slow' : 'unreachable')
         return false
@@ -174,7 +194,9 @@ export class CheckinEngine {
           this.goOffline(error.timeout ? 'slow' : 'unreachable')
           break
         }
-        throw error
+        if (!(error instanceof DeviceRevokedError)) throw error
+        this.state.revoked = true
+        results = error.results
       }
       for (const scan of await recordSyncResults(this.db, results, this.now())) {
         if (scan.state === 'synced') summary.synced += 1
