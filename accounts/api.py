@@ -141,7 +141,7 @@ class UserFilterSerializer(serializers.Serializer):
 # --- Cookie ------------------------------------------------------------------
 
 
-def _set_refresh_cookie(response: Response, request, refresh: str) -> None:
+def set_refresh_cookie(response: Response, request, refresh: str) -> None:
     response.set_cookie(
         REFRESH_COOKIE,
         refresh,
@@ -236,7 +236,7 @@ class LoginView(APIView):
             second_factor = True
         pair = tokens.issue(user=user, second_factor=second_factor)
         response = Response({**pair, "user": UserSerializer(user).data})
-        _set_refresh_cookie(response, request, pair["refresh"])
+        set_refresh_cookie(response, request, pair["refresh"])
         return response
 
 
@@ -259,7 +259,7 @@ class RefreshView(APIView):
             raise NotAuthenticated(_("No refresh token was given."))
         pair = tokens.rotate(raw=raw)
         response = Response(pair)
-        _set_refresh_cookie(response, request, pair["refresh"])
+        set_refresh_cookie(response, request, pair["refresh"])
         return response
 
 

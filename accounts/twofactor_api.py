@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from eventhub.openapi import errors
 
 from . import tokens, twofactor
+from .api import set_refresh_cookie
 from .throttles import AuthIPThrottle
 
 
@@ -84,7 +85,10 @@ class ConfirmView(APIView):
         data.is_valid(raise_exception=True)
         _, codes = twofactor.confirm_enrolment(user=request.user, code=data.validated_data["code"])
         pair = tokens.issue(user=request.user, second_factor=True)
-        return Response(ConfirmedSerializer({"recovery_codes": codes, **pair}).data)
+        response = Response(ConfirmedSerializer({"recovery_codes": codes, **pair}).data)
+        # The PWA refreshes through the cookie: from now on it must hand out tokens carrying the second factor.
+        set_refresh_cookie(response, request, pair["refresh"])
+        return response
 
 
 urlpatterns = [

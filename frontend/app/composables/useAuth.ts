@@ -30,10 +30,11 @@ export function useAuth() {
     }
   }
 
-  async function login(email: string, password: string): Promise<User> {
+  /** Log in; with two-factor login the same request again with `code` (401 `otp_required` asks for it). */
+  async function login(email: string, password: string, code = ''): Promise<User> {
     const data = await api.request<LoginResponse>('auth/login/', {
       method: 'POST',
-      body: { email, password },
+      body: code ? { email, password, code } : { email, password },
       anonymous: true,
     })
     auth.setAccess(data.access)

@@ -43,6 +43,14 @@ export default {
     loginTitle: 'Log in', login: 'Log in', email: 'Email', password: 'Password', failed: 'Wrong email or password.',
     noAccount: 'No account yet?', signup: 'Sign up', signupTitle: 'Create an account', fullName: 'Full name',
     phone: 'Phone number', haveAccount: 'Have an account? Log in',
+    otpCode: 'Authenticator code', otpHint: 'The 6 digits your authenticator app shows, or one of your recovery codes.',
+  },
+  twoFactor: {
+    title: 'Two-factor login', required: 'Staff log in with an authenticator app. Set one up now.',
+    scanLead: 'Scan this QR code with an authenticator app (or type the key), then enter the code it shows.',
+    qrAlt: 'QR code for the authenticator app', key: 'Key', confirm: 'Verify',
+    recoveryLead: 'Your authenticator app is set up. Keep these recovery codes somewhere safe: each one logs you in once if you lose your phone. They are shown only now.',
+    continue: 'Continue', enrolled: 'An authenticator app is already set up for this account.',
   },
   dashboard: {
     title: 'My tickets', none: 'You are not registered for any event yet.', showTicket: 'Show ticket',

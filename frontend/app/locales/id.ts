@@ -39,10 +39,18 @@ export default {
   tickets: {
     qrAlt: 'Kode QR tiket', showAtDoor: 'Naikkan kecerahan layar saat dipindai.', enlarge: 'Perbesar kode QR',
   },
+  twoFactor: {
+    title: 'Login dua langkah', required: 'Staf masuk dengan aplikasi autentikator. Siapkan sekarang.',
+    scanLead: 'Pindai kode QR ini dengan aplikasi autentikator (atau ketik kuncinya), lalu masukkan kode yang ditampilkannya.',
+    qrAlt: 'Kode QR untuk aplikasi autentikator', key: 'Kunci', confirm: 'Verifikasi',
+    recoveryLead: 'Aplikasi autentikator Anda sudah siap. Simpan kode pemulihan ini di tempat aman: masing-masing bisa dipakai sekali untuk masuk jika ponsel Anda hilang. Kode hanya ditampilkan sekarang.',
+    continue: 'Lanjutkan', enrolled: 'Aplikasi autentikator sudah disiapkan untuk akun ini.',
+  },
   auth: {
     loginTitle: 'Masuk', login: 'Masuk', email: 'Email', password: 'Kata sandi', failed: 'Email atau kata sandi salah.',
     noAccount: 'Belum punya akun?', signup: 'Daftar', signupTitle: 'Buat akun', fullName: 'Nama lengkap',
     phone: 'Nomor telepon', haveAccount: 'Sudah punya akun? Masuk',
+    otpCode: 'Kode autentikator', otpHint: '6 angka yang ditampilkan aplikasi autentikator Anda, atau salah satu kode pemulihan.',
   },
   dashboard: {
     title: 'Tiket saya', none: 'Anda belum terdaftar di acara mana pun.', showTicket: 'Tampilkan tiket',
