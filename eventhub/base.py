@@ -13,10 +13,12 @@ class DomainError(Exception):
 
     status = 409
 
-    def __init__(self, message, *, code: str, status: int | None = None):
+    def __init__(self, message, *, code: str, status: int | None = None, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        # Further machine-readable keys of the answer, e.g. the ticket type a limit names.
+        self.extra = extra or {}
         if status is not None:
             self.status = status
 
@@ -64,7 +66,7 @@ def api_exception_handler(exc, context):
         fields = {exc.field or "non_field_errors": [exc.message]}
         return Response({"code": "invalid", "detail": exc.message, "fields": fields}, status=400)
     if isinstance(exc, DomainError):
-        response = Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+        response = Response({**exc.extra, "code": exc.code, "detail": str(exc.message)}, status=exc.status)
         # A refusal by the rules (sold out, already checked in) is an answer, not a fault: no warning per 409.
         response._has_been_logged = True
         return response

@@ -270,6 +270,8 @@ TASK_RETRY_MAX_ATTEMPTS = env.int("TASK_RETRY_MAX_ATTEMPTS", default=30)
 # --- Events and registrations -----------------------------------------------
 
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=30)
+# How long seats offered to the next on a waiting list stay held for them.
+WAITLIST_CLAIM_MINUTES = env.int("WAITLIST_CLAIM_MINUTES", default=60)
 if "QR_SIGNING_KEYS" in env.ENVIRON:
     QR_SIGNING_KEYS = env.list("QR_SIGNING_KEYS")
 else:

@@ -133,7 +133,7 @@ class TicketForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = ("name", "description", "price", "quota", "sales_start", "sales_end")
+        fields = ("name", "description", "price", "quota", "max_per_user", "sales_start", "sales_end")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +161,7 @@ class TicketInline(ManagerInline, admin.TabularInline):
     manager_permissions = ("view", "add", "change", "delete")
     model = Ticket
     form = TicketForm
-    fields = ("name", "price", "quota", "sold", seats_left, "sales_start", "sales_end", "description")
+    fields = ("name", "price", "quota", "sold", seats_left, "max_per_user", "sales_start", "sales_end", "description")
     readonly_fields = ("sold", seats_left)
     extra = 0
     show_change_link = True
@@ -219,7 +219,7 @@ class EventAdmin(AuditedAdmin, EventScopedAdmin, EventTimeZoneAdmin):
         (None, {"fields": ("title", "slug", "organizer", "description")}),
         (_("When and where"), {"fields": ("event_date", "timezone", "location", "city", "map_url")}),
         (_("Cover image"), {"fields": ("cover_preview", "cover_upload", "remove_cover")}),
-        (None, {"fields": ("is_active",)}),
+        (None, {"fields": ("is_active", "max_tickets_per_order")}),
         (_("Record"), {"fields": ("id", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
     readonly_fields = ("id", "created_at", "updated_at", "cover_preview")

@@ -3,7 +3,7 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -35,11 +35,18 @@ class Event(TimestampedModel):
     cover = models.CharField(_("cover image"), max_length=200, blank=True, editable=False)
     timezone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    max_tickets_per_order = models.PositiveSmallIntegerField(
+        _("tickets per order"), default=10, validators=[MinValueValidator(1)],
+        help_text=_("The most tickets one order may hold."),
+    )
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["event_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_tickets_per_order__gte=1), name="event_max_tickets_per_order_positive"),
+        ]
 
     def __str__(self):
         return self.title
@@ -92,6 +99,10 @@ class Ticket(TimestampedModel):
     sold = models.IntegerField(_("sold"), default=0, editable=False)
     sales_start = models.DateTimeField(_("sales start"), null=True, blank=True)
     sales_end = models.DateTimeField(_("sales end"), null=True, blank=True)
+    max_per_user = models.PositiveSmallIntegerField(
+        _("tickets per buyer"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("The most active tickets of this type one buyer may hold, across orders."),
+    )
 
     class Meta:
         verbose_name = _("ticket type")
@@ -101,6 +112,7 @@ class Ticket(TimestampedModel):
             models.CheckConstraint(condition=Q(sold__gte=0) & Q(sold__lte=F("quota")), name="ticket_sold_within_quota"),
             models.CheckConstraint(condition=Q(price__gte=0), name="ticket_price_not_negative"),
             models.CheckConstraint(condition=Q(quota__gte=0), name="ticket_quota_not_negative"),
+            models.CheckConstraint(condition=Q(max_per_user__gte=1), name="ticket_max_per_user_positive"),
             models.CheckConstraint(
                 condition=Q(sales_start__isnull=True) | Q(sales_end__isnull=True) | Q(sales_end__gt=F("sales_start")),
                 name="ticket_sales_window_ordered",

@@ -16,11 +16,13 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterator
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -35,7 +37,7 @@ from events.models import Event, Ticket
 from events.templatetags.eventhub import rupiah
 
 from . import qr, services, tasks
-from .models import Registration
+from .models import Order, Registration, Voucher, WaitlistEntry
 
 Status = Registration.Status
 
@@ -62,6 +64,10 @@ EXPORT_COLUMNS = [
     ExportColumn("status", lambda r: r.status),
     ExportColumn("amount", lambda r: int(r.amount)),
     ExportColumn("paid_at", lambda r: r.paid_at),
+    ExportColumn("order", lambda r: r.order.number, ("order",)),
+    ExportColumn("attendee_name", lambda r: r.holder_name, ("user",)),
+    ExportColumn("attendee_email", lambda r: r.holder_email, ("user",)),
+    ExportColumn("voucher", lambda r: r.order.voucher.code if r.order.voucher_id else "", ("order__voucher",)),
 ]
 
 
@@ -101,25 +107,28 @@ class TicketFilter(admin.SimpleListFilter):
 class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
     manager_permissions = ("view", "change")
     list_display = (
-        "attendee_email", "attendee_name", "event", "ticket_name", "status", "amount_rupiah",
+        "holder_email", "holder_name", "event", "ticket_name", "status", "amount_rupiah",
         "paid_at_local", "expires_at_local", "created_at_local",
     )
     list_filter = ("status", ("event", admin.RelatedOnlyFieldListFilter), TicketFilter, "cancel_reason", ("paid_at", admin.DateFieldListFilter))
     # The ticket's event too: each row's checkbox is labelled with str(registration), which names it.
     list_select_related = ("user", "event", "ticket__event")
-    search_fields = ("user__email", "user__full_name", "=qr_code", "payment_ref")
-    search_help_text = _("Attendee email or name, a whole QR code, or a payment reference.")
+    search_fields = (
+        "user__email", "user__full_name", "attendee_email", "attendee_name", "=qr_code", "payment_ref", "=order__number",
+    )
+    search_help_text = _("Attendee or buyer email or name, a whole QR code, an order number or a payment reference.")
     date_hierarchy = "created_at"
     actions = ["cancel_and_release_seat", "resend_ticket_email", "export_csv"]
     fieldsets = (
-        (None, {"fields": ("id", "user", "event", "ticket", "status", "amount_rupiah")}),
+        (None, {"fields": ("id", "order", "user", "attendee_name", "attendee_email", "event", "ticket", "status",
+                           "amount_rupiah")}),
         (_("Ticket"), {"fields": ("qr_preview", "qr_code")}),
         (_("Payment"), {"fields": ("payment_ref", "paid_at", "expires_at")}),
         (_("Cancellation"), {"fields": ("cancelled_at", "cancel_reason")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
     readonly_fields = (
-        "id", "user", "event", "ticket", "status", "amount_rupiah", "qr_preview", "qr_code", "payment_ref", "paid_at",
+        "id", "order", "attendee_name", "attendee_email", "user", "event", "ticket", "status", "amount_rupiah", "qr_preview", "qr_code", "payment_ref", "paid_at",
         "expires_at", "cancelled_at", "cancel_reason", "created_at", "updated_at",
     )
     inlines = []
@@ -144,13 +153,13 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
         note = _("Times on this page are in the event's time zone, %(zone)s.") % {"zone": zone}
         return [(title, {**options, "description": note}), *rest]
 
-    @admin.display(description=_("email"), ordering="user__email")
-    def attendee_email(self, registration: Registration) -> str:
-        return registration.user.email
+    @admin.display(description=_("email"), ordering="attendee_email")
+    def holder_email(self, registration: Registration) -> str:
+        return registration.holder_email
 
-    @admin.display(description=_("name"), ordering="user__full_name")
-    def attendee_name(self, registration: Registration) -> str:
-        return registration.user.full_name
+    @admin.display(description=_("name"), ordering="attendee_name")
+    def holder_name(self, registration: Registration) -> str:
+        return registration.holder_name
 
     @admin.display(description=_("ticket type"), ordering="ticket__name")
     def ticket_name(self, registration: Registration) -> str:
@@ -299,3 +308,157 @@ def _csv_value(value, registration: Registration):
         # Attendees write their own names: a spreadsheet must read them as text, never as a formula.
         return "'" + value
     return "" if value is None else value
+
+
+class OrderRegistrationInline(admin.TabularInline):
+    """An order's tickets, read-only: each one's own page cancels it alone."""
+
+    model = Registration
+    fields = ("ticket", "attendee_name", "attendee_email", "status", "amount", "cancel_reason")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(Order)
+class OrderAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+    manager_permissions = ("view", "change")
+    list_display = ("number", "buyer_email", "event", "status", "total_rupiah", "voucher", "tickets", "created_at_local")
+    list_filter = ("status", ("event", admin.RelatedOnlyFieldListFilter), ("voucher", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("user", "event", "voucher")
+    search_fields = ("=number", "user__email", "user__full_name", "registrations__attendee_email")
+    search_help_text = _("An order number, or the buyer's or an attendee's email or name.")
+    date_hierarchy = "created_at"
+    actions = ["cancel_orders"]
+    fields = (
+        "id", "number", "user", "event", "status", "voucher", "subtotal", "discount", "total", "expires_at",
+        "paid_at", "cancelled_at", "created_at", "updated_at",
+    )
+    readonly_fields = fields
+    inlines = [OrderRegistrationInline]
+
+    def has_add_permission(self, request):
+        # An order takes seats: buyers order through the site or the API, which call the service.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def event_timezone(self, request, obj):
+        return obj.event.timezone if obj else None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ticket_count=Count("registrations"))
+
+    @admin.display(description=_("buyer"), ordering="user__email")
+    def buyer_email(self, order: Order) -> str:
+        return order.user.email
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_rupiah(self, order: Order) -> str:
+        return rupiah(order.total)
+
+    @admin.display(description=_("tickets"), ordering="ticket_count")
+    def tickets(self, order: Order) -> int:
+        return order.ticket_count
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created_at_local(self, order: Order) -> str:
+        return list_time(order.created_at, order.event)
+
+    @admin.action(description=_("Cancel whole orders and release their seats"), permissions=["change"])
+    def cancel_orders(self, request, queryset):
+        """Cancel the selected orders as staff; paid ones are left to their payments' refunds."""
+        cancelled = 0
+        for order in queryset:
+            if order.status not in Order.ACTIVE_STATUSES:
+                continue
+            try:
+                services.cancel_order(order=order, reason=Registration.CancelReason.STAFF)
+            except services.RegistrationError as exc:
+                self.message_user(request, f"{order.number}: {exc.message}", messages.ERROR)
+                continue
+            cancelled += 1
+            self.log_change(request, order, _("Cancelled by staff; seats released."))
+        self.message_user(
+            request,
+            ngettext("Cancelled %(count)d order.", "Cancelled %(count)d orders.", cancelled) % {"count": cancelled},
+            messages.SUCCESS if cancelled else messages.INFO,
+        )
+
+
+class VoucherForm(forms.ModelForm):
+    """A voucher's fields; its ticket types are its own event's."""
+
+    class Meta:
+        model = Voucher
+        fields = ("event", "code", "kind", "value", "tickets", "valid_from", "valid_until", "max_uses", "is_active")
+
+    def clean(self):
+        cleaned = super().clean()
+        event, tickets = cleaned.get("event"), cleaned.get("tickets")
+        if event and tickets and any(t.event_id != event.pk for t in tickets):
+            self.add_error("tickets", _("Choose ticket types of this voucher's event."))
+        if cleaned.get("kind") == Voucher.Kind.PERCENT and (cleaned.get("value") or 0) > 100:
+            self.add_error("value", _("A percentage is at most 100."))
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end <= start:
+            self.add_error("valid_until", _("The code must stop being valid after it starts."))
+        code = (cleaned.get("code") or "").strip()
+        if event and code and Voucher.objects.filter(event=event, code__iexact=code).exclude(pk=self.instance.pk).exists():
+            self.add_error("code", _("This event already has this code."))
+        return cleaned
+
+
+@admin.register(Voucher)
+class VoucherAdmin(EventScopedAdmin, admin.ModelAdmin):
+    manager_permissions = ("view", "add", "change", "delete")
+    form = VoucherForm
+    list_display = ("code", "event", "kind", "value", "used", "max_uses", "valid_from", "valid_until", "is_active")
+    list_filter = ("is_active", "kind", ("event", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("event",)
+    search_fields = ("code",)
+    readonly_fields = ("used",)
+    filter_horizontal = ("tickets",)
+
+    def has_delete_permission(self, request, obj=None):
+        # A voucher that orders used stays on record (it names their discount); switch it off instead.
+        if obj is not None and obj.used:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tickets":
+            kwargs["queryset"] = permissions.scope(
+                Ticket.objects.select_related("event"), request.user, permissions.MANAGE
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(EventScopedAdmin, EventTimeZoneAdmin):
+    list_display = ("user", "event", "ticket", "quantity", "status", "offered_until", "created_at")
+    list_filter = ("status", ("event", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("user", "event", "ticket")
+    search_fields = ("user__email", "user__full_name")
+    fields = ("user", "event", "ticket", "quantity", "status", "offered_at", "offered_until", "order", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def event_timezone(self, request, obj):
+        return obj.event.timezone if obj else None

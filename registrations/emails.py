@@ -69,3 +69,24 @@ def build(*, registration: Registration, kind: str) -> TicketEmail:
 def send(*, registration: Registration, kind: str) -> None:
     """Build and send the email of `kind` for a registration."""
     build(registration=registration, kind=kind).send()
+
+
+def claim_url(entry) -> str:
+    """Return the personal link where a waiting-list offer is claimed: the event page, naming the offer."""
+    return f"{settings.SITE_URL}{entry.event.get_absolute_url()}?offer={entry.pk}"
+
+
+def send_waitlist_offer(*, entry) -> None:
+    """Send the waiting-list offer: seats held until `offered_until`, and the link to claim them."""
+    base = "emails/registrations/waitlist_offer"
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "entry": entry, "user": entry.user, "event": entry.event, "ticket": entry.ticket,
+            "claim_url": claim_url(entry), "site_url": settings.SITE_URL,
+        }
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [entry.user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -21,7 +21,7 @@ from events.models import EventMember
 from events.tests.factories import EventFactory, TicketFactory
 from files.tests.factories import FileFactory
 from payments.models import Payment, WebhookEvent
-from registrations.tests.factories import RegistrationFactory
+from registrations.tests.factories import RegistrationFactory, VoucherFactory, WaitlistEntryFactory
 
 # Column order of every expectation in the tables. The two device columns may be left
 # off a row: then a device credential counts for nothing there, and they get what
@@ -48,6 +48,8 @@ class World:
     checkin: object
     payment: object
     webhook_event: object
+    voucher: object
+    waitlist_entry: object
     scanner: object
     credentials: dict
     audit_entry: object
@@ -102,6 +104,7 @@ def build_world() -> World:
         file=FileFactory(user=attendee, registration=registration),
         other_file=FileFactory(user=other_registration.user, registration=other_registration),
         checkin=checkin, payment=payment, webhook_event=webhook_event,
+        voucher=VoucherFactory(event=event), waitlist_entry=WaitlistEntryFactory(ticket=ticket),
         scanner=scanner, credentials={"device": credential, "revoked_device": revoked_credential},
         audit_entry=audit_entry,
     )

@@ -202,6 +202,18 @@ ADMIN_MODELS = {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
         "history": "200 200 404",
     }),
+    "registrations.order": (lambda w: w.registration.order, {
+        "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
+        "history": "200 200 404",
+    }),
+    "registrations.voucher": (lambda w: w.voucher, {
+        "changelist": "200 200 200", "add": "200 200 200", "change": "200 200 404", "delete": "200 200 404",
+        "history": "200 200 404",
+    }),
+    "registrations.waitlistentry": (lambda w: w.waitlist_entry, {
+        "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
+        "history": "200 200 404",
+    }),
     "payments.payment": (lambda w: w.payment, {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
         "history": "200 200 404",

@@ -1,9 +1,24 @@
-"""The registrations' services (DESIGN §2): every change to a registration and its seat goes through here.
+"""The registrations' services (DESIGN §2): every change to a registration, an order and their seats.
 
-`reservations` holds the single-ticket reservation service; callers import its
-names from this package (`from registrations import services`).
+`reservations` is the one-ticket path (`reserve`, `mark_paid`, `cancel`);
+`orders` buys several tickets at once, with a promo code; `waitlist` passes
+seats that come back to the people waiting; `seats` holds the counters'
+conditional UPDATEs and the lock order. Callers import the names from this
+package (`from registrations import services`).
 """
 
+from . import orders, waitlist
+from .orders import (
+    Attendee,
+    Item,
+    Quote,
+    cancel_order,
+    expire_orders,
+    find_voucher,
+    mark_order_paid,
+    place_order,
+    quote_order,
+)
 from .reservations import (
     CancelReason,
     RegistrationError,
@@ -18,14 +33,25 @@ from .reservations import (
 )
 
 __all__ = [
+    "Attendee",
     "CancelReason",
+    "Item",
+    "Quote",
     "RegistrationError",
     "Status",
     "cancel",
+    "cancel_order",
+    "expire_orders",
     "expire_stale",
+    "find_voucher",
+    "mark_order_paid",
     "mark_paid",
+    "orders",
+    "place_order",
+    "quote_order",
     "reserve",
     "sales_closed_reason",
     "seat_drift",
     "set_payment_ref",
+    "waitlist",
 ]

@@ -310,11 +310,23 @@ class TestDatabaseConstraints:
         with pytest.raises(IntegrityError), transaction.atomic():
             Ticket.objects.filter(pk=ticket.pk).update(price=-1)
 
-    def test_two_active_registrations_per_user_and_event_are_rejected(self, user):
-        ticket = TicketFactory()
-        RegistrationFactory(ticket=ticket, user=user)
+    def test_an_order_whose_total_does_not_add_up_is_rejected(self, user):
+        from registrations.tests.factories import OrderFactory
+
         with pytest.raises(IntegrityError), transaction.atomic():
-            RegistrationFactory(ticket=ticket, user=user)
+            OrderFactory(user=user, subtotal=100000, discount=10000, total=100000)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OrderFactory(user=user, subtotal=100000, discount=200000, total=-100000)
+
+    def test_a_voucher_used_past_its_uses_or_a_code_twice_in_another_case_is_rejected(self):
+        from registrations.models import Voucher
+        from registrations.tests.factories import VoucherFactory
+
+        voucher = VoucherFactory(code="Hemat", max_uses=2)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Voucher.objects.filter(pk=voucher.pk).update(used=3)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            VoucherFactory(event=voucher.event, code="HEMAT")
 
     def test_duplicate_qr_code_is_rejected(self):
         first = RegistrationFactory()
