@@ -37,7 +37,7 @@ def prepare():
     from accounts.models import User
     from events.models import Event, Ticket
     from registrations import qr
-    from registrations.models import Registration
+    from registrations.models import Order, Registration
 
     cleanup()
     now = timezone.now()
@@ -48,13 +48,18 @@ def prepare():
     users = User.objects.bulk_create(
         [User(email=f"guest{n}@{DOMAIN}", full_name=f"Guest {n}", password=unusable) for n in range(TICKETS)]
     )
+    orders = Order.objects.bulk_create(
+        [Order(user=user, event=event, status=Order.Status.PAID, subtotal=ticket.price, total=ticket.price, paid_at=now)
+         for user in users]
+    )
     registrations = []
-    for user in users:
+    for user, order in zip(users, orders, strict=True):
         registration_id = uuid.uuid4()
         registrations.append(
             Registration(
-                id=registration_id, user=user, event=event, ticket=ticket, amount=ticket.price,
+                id=registration_id, order=order, user=user, event=event, ticket=ticket, amount=ticket.price,
                 status=Registration.Status.PAID, paid_at=now, qr_code=qr.sign(registration_id),
+                attendee_name=user.full_name, attendee_email=user.email,
             )
         )
     Registration.objects.bulk_create(registrations)
@@ -66,10 +71,11 @@ def cleanup():
     from accounts.models import User
     from checkins.models import Checkin
     from events.models import Event
-    from registrations.models import Registration
+    from registrations.models import Order, Registration
 
     Checkin.objects.filter(registration__event__slug=SLUG).delete()
     Registration.objects.filter(event__slug=SLUG).delete()
+    Order.objects.filter(event__slug=SLUG).delete()
     Event.objects.filter(slug=SLUG).delete()
     User.objects.filter(email__endswith=f"@{DOMAIN}").delete()
 

@@ -47,9 +47,10 @@ def prepare():
 def cleanup():
     from accounts.models import User
     from events.models import Event
-    from registrations.models import Registration
+    from registrations.models import Order, Registration
 
     Registration.objects.filter(user__email__endswith=f"@{DOMAIN}").delete()
+    Order.objects.filter(user__email__endswith=f"@{DOMAIN}").delete()
     Event.objects.filter(slug="flash-sale-bench").delete()
     User.objects.filter(email__endswith=f"@{DOMAIN}").delete()
 
