@@ -22,6 +22,7 @@ v1 = [
     path("", include("accounts.twofactor_api")),
     path("", include("events.api")),
     path("", include("registrations.api")),
+    path("", include("registrations.orders_api")),
     path("", include("payments.api")),
     path("", include("checkins.api")),
     path("", include("checkins.device_api")),

@@ -46,6 +46,10 @@ class RegistrationSerializer(serializers.ModelSerializer):
     user = serializers.UUIDField(source="user_id", read_only=True)
     user_email = serializers.EmailField(source="user.email", read_only=True)
     user_full_name = serializers.CharField(source="user.full_name", read_only=True)
+    order = serializers.UUIDField(source="order_id", read_only=True, help_text="The order this ticket belongs to.")
+    attendee_name = serializers.CharField(source="holder_name", read_only=True,
+                                          help_text="Who the ticket admits (the buyer's name by default).")
+    attendee_email = serializers.EmailField(source="holder_email", read_only=True)
 
     class Meta:
         model = Registration
@@ -53,6 +57,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "id", "event", "ticket", "status", "amount", "qr_code", "qr_image_url", "ticket_pdf_url", "payment_ref", "paid_at",
             "created_at", "expires_at", "cancelled_at", "cancel_reason",
             "event_title", "event_slug", "ticket_name", "user", "user_email", "user_full_name",
+            "order", "attendee_name", "attendee_email",
         ]
         read_only_fields = fields
 

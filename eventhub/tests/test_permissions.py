@@ -64,6 +64,8 @@ def _json(make):
 EVENT = lambda w: {"slug": w.event.slug}  # noqa: E731
 REG = lambda w: {"pk": w.registration.pk}  # noqa: E731
 FILE = lambda w: {"pk": w.file.pk}  # noqa: E731
+ORDER = lambda w: {"pk": w.registration.order_id}  # noqa: E731
+VOUCHER = lambda w: {"slug": w.event.slug, "pk": w.voucher.pk}  # noqa: E731
 SCANNER = lambda w: {"slug": w.event.slug, "pk": w.scanner.pk}  # noqa: E731
 
 # (url name, method): (URL kwargs, request body or None, expected statuses)
@@ -134,6 +136,27 @@ API = {
     ("api-checkin-sync", "POST"): (None, _json(lambda w: {"event": str(w.event.pk), "scans": [
         {"scan_id": str(uuid.uuid4()), "code": w.registration.qr_code, "scanned_at": "2030-01-01T10:00:00+07:00"}
     ]}), "200 200 404 200 403 401 200 401"),
+    ("api-orders", "GET"): (None, None, "200 200 200 200 200 401"),
+    # The attendee already holds the one ticket of this type a buyer may (limit_exceeded).
+    ("api-orders", "POST"): (None, _json(lambda w: {"event": str(w.event.pk), "items": [
+        {"ticket": str(w.ticket.pk), "quantity": 1}]}), "201 201 201 201 409 401"),
+    ("api-order-quote", "POST"): (None, _json(lambda w: {"event": str(w.event.pk), "items": [
+        {"ticket": str(w.ticket.pk), "quantity": 1}]}), "200 200 200 200 409 401"),
+    ("api-order", "GET"): (ORDER, None, "200 200 404 404 200 401"),
+    # 409 for the buyer: a paid order is not theirs to cancel.
+    ("api-order-cancel", "POST"): (ORDER, _json(lambda w: {}), "200 200 404 404 409 401"),
+    ("api-vouchers", "GET"): (EVENT, None, "200 200 404 403 403 401"),
+    ("api-vouchers", "POST"): (EVENT, _json(lambda w: {"code": "BARU", "kind": "percent", "value": "10"}),
+                               "201 201 404 403 403 401"),
+    ("api-voucher", "GET"): (VOUCHER, None, "200 200 404 403 403 401"),
+    ("api-voucher", "PUT"): (VOUCHER, _json(lambda w: {"code": "GANTI", "kind": "fixed", "value": "25000"}),
+                             "200 200 404 403 403 401"),
+    ("api-voucher", "PATCH"): (VOUCHER, _json(lambda w: {"value": "20"}), "200 200 404 403 403 401"),
+    ("api-voucher", "DELETE"): (VOUCHER, None, "204 204 404 403 403 401"),
+    ("api-waitlist", "GET"): (EVENT, None, "200 200 200 200 200 401"),
+    # Seats are left: the list is for sold-out types (seats_available), whoever asks.
+    ("api-waitlist", "POST"): (EVENT, _json(lambda w: {"ticket": str(w.ticket.pk)}), "409 409 409 409 409 401"),
+    ("api-waitlist", "DELETE"): (EVENT, None, "204 204 204 204 204 401"),
     ("api-device-pair", "POST"): (None, lambda w: {"data": {"code": w.pairing_code()}, "format": "json"},
                                   "201 201 201 201 201 201 201 201"),
     ("api-audit", "GET"): (None, None, "200 200 200 403 403 401"),
@@ -148,7 +171,10 @@ API = {
     ("file-detail", "DELETE"): (FILE, None, "204 204 404 404 204 401"),
     ("file-download", "GET"): (FILE, None, "200 200 404 404 200 401"),
 }
-QUERY = {("api-checkin-manifest", "GET"): lambda w: {"event": str(w.event.pk)}}
+QUERY = {
+    ("api-checkin-manifest", "GET"): lambda w: {"event": str(w.event.pk)},
+    ("api-waitlist", "DELETE"): lambda w: {"ticket": str(w.ticket.pk)},
+}
 
 
 def test_every_api_route_has_an_entry():
