@@ -139,6 +139,12 @@ class TicketForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["price"].validators.append(MinValueValidator(0))
         self.fields["price"].widget.attrs["min"] = 0
+        if "max_per_user" in self.fields:
+            self.fields["max_per_user"].required = False
+
+    def clean_max_per_user(self):
+        # Left empty: the type keeps its limit (1 for a new one).
+        return self.cleaned_data.get("max_per_user") or self.instance.max_per_user
 
     def clean_quota(self):
         # The admin's request transaction holds the row check_quota locks until the save.
@@ -192,6 +198,15 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "max_tickets_per_order" in self.fields:
+            self.fields["max_tickets_per_order"].required = False
+
+    def clean_max_tickets_per_order(self):
+        # Left empty: the event keeps its cap (10 for a new one).
+        return self.cleaned_data.get("max_tickets_per_order") or self.instance.max_tickets_per_order
 
     def clean_cover_upload(self):
         uploaded = self.cleaned_data.get("cover_upload")
@@ -276,7 +291,9 @@ class TicketAdmin(AuditedAdmin, EventScopedAdmin, EventTimeZoneAdmin):
     list_select_related = ("event",)
     search_fields = ("name", "event__title")
     autocomplete_fields = ("event",)
-    fields = ("event", "name", "description", "price", "quota", "sold", seats_left, "sales_start", "sales_end")
+    fields = (
+        "event", "name", "description", "price", "quota", "sold", seats_left, "max_per_user", "sales_start", "sales_end",
+    )
     readonly_fields = ("sold", seats_left)
 
     def get_queryset(self, request):
