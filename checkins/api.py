@@ -131,8 +131,8 @@ class SyncResponseSerializer(serializers.Serializer):
 class CheckinSerializer(serializers.ModelSerializer):
     registration = serializers.UUIDField(source="registration_id")
     event = serializers.UUIDField(source="registration.event_id")
-    attendee_name = serializers.CharField(source="registration.user.full_name")
-    attendee_email = serializers.EmailField(source="registration.user.email")
+    attendee_name = serializers.CharField(source="registration.holder_name")
+    attendee_email = serializers.EmailField(source="registration.holder_email")
     ticket_name = serializers.CharField(source="registration.ticket.name")
     checked_in_by = serializers.CharField(source="admin.full_name", default=None, allow_null=True)
     admin = serializers.UUIDField(source="admin_id", allow_null=True)

@@ -115,7 +115,7 @@ def manifest(*, event: Event, cursor: str | None = None) -> Manifest:
     else:
         registrations = registrations.filter(status=Registration.Status.PAID)
     rows = registrations.select_related("user", "ticket", "checkin").only(
-        "id", "status", "qr_code", "user__full_name", "ticket__name", "checkin__checked_in_at"
+        "id", "status", "qr_code", "attendee_name", "user__full_name", "ticket__name", "checkin__checked_in_at"
     ).order_by("created_at", "id")
     tickets, removed = [], []
     for registration in rows:
@@ -129,7 +129,8 @@ def manifest(*, event: Event, cursor: str | None = None) -> Manifest:
             {
                 "registration": str(registration.pk),
                 "code_sha256": qr.code_sha256(registration.qr_code),
-                "attendee_name": registration.user.full_name,
+                # The person the ticket admits, not the buyer who paid for it.
+                "attendee_name": registration.holder_name,
                 "ticket_name": registration.ticket.name,
                 "status": registration.status,
                 "checked_in_at": checkin.checked_in_at if checkin else None,

@@ -61,8 +61,8 @@ def _lock_sql(lock: bool) -> str:
     # that held the lock we waited for; _admit() settles that case. (SQLite has no row locks:
     # its write transactions run one at a time.)
     return (
-        f"SELECT r.id, r.event_id, r.status, u.full_name, t.name, c.checked_in_at, c.device,"
-        f" COALESCE(a.full_name, d.name)"
+        f"SELECT r.id, r.event_id, r.status, COALESCE(NULLIF(r.attendee_name, ''), u.full_name), t.name,"
+        f" c.checked_in_at, c.device, COALESCE(a.full_name, d.name)"
         f" FROM {Registration._meta.db_table} r"
         f" JOIN {User._meta.db_table} u ON u.id = r.user_id"
         f" JOIN {Ticket._meta.db_table} t ON t.id = r.ticket_id"

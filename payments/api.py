@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations.models import Registration
+from registrations.models import Order, Registration
 
 from . import attempts, gateways, webhooks
 from .models import Payment
@@ -21,7 +21,8 @@ PWA_RETURN_PATH = re.compile(r"^/app/(?!/)[A-Za-z0-9/_.~%?=&-]*$")
 
 
 class StartInput(serializers.Serializer):
-    registration = serializers.UUIDField()
+    registration = serializers.UUIDField(required=False, help_text="A ticket to pay: its whole order is paid.")
+    order = serializers.UUIDField(required=False, help_text="An order to pay (instead of `registration`).")
     provider = serializers.ChoiceField(choices=[])
     return_path = serializers.CharField(
         required=False, allow_blank=True, max_length=200,
@@ -37,6 +38,13 @@ class StartInput(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = gateways.provider_choices()
 
+    def validate(self, data):
+        if bool(data.get("registration")) == bool(data.get("order")):
+            raise serializers.ValidationError(
+                {"registration": ["Name either a registration or an order."]}
+            )
+        return data
+
 
 class PaymentOutput(serializers.ModelSerializer):
     payment = serializers.UUIDField(source="id")
@@ -47,7 +55,7 @@ class PaymentOutput(serializers.ModelSerializer):
 
 
 class StartPaymentView(APIView):
-    """Start (or resume) paying one's pending registration at a gateway."""
+    """Start (or resume) paying one's pending order (or the order of a registration) at a gateway."""
 
     permission_classes = [IsAuthenticated]
 
@@ -55,9 +63,14 @@ class StartPaymentView(APIView):
     def post(self, request):
         data = StartInput(data=request.data)
         data.is_valid(raise_exception=True)
-        registration = get_object_or_404(
-            Registration, pk=data.validated_data["registration"], user=request.user
-        )
+        if data.validated_data.get("order"):
+            order = get_object_or_404(Order, pk=data.validated_data["order"], user=request.user)
+            registration = order.lead_registration()
+        else:
+            registration = get_object_or_404(
+                Registration.objects.select_related("order"), pk=data.validated_data["registration"],
+                user=request.user,
+            )
         payment, created = attempts.start_payment(
             registration=registration, provider=data.validated_data["provider"],
             return_path=data.validated_data.get("return_path", ""),

@@ -68,6 +68,8 @@ def start_payment(*, registration: Registration, provider: str, return_path: str
         gateway = gateways.get_gateway(provider)
     except LookupError:
         raise PaymentError(_("Unknown payment provider."), code="unknown_provider", status=400) from None
+    # One payment per order: it is recorded on the order's lead ticket and charges the order's total.
+    registration = registration.order.lead_registration()
     now = timezone.now()
     replaced: list[Payment] = []
     with transaction.atomic():
@@ -85,7 +87,7 @@ def start_payment(*, registration: Registration, provider: str, return_path: str
             replaced.append(live)
         if payment is None:
             payment = Payment.objects.create(
-                registration=locked, provider=provider, order_id=new_order_id(locked), amount=locked.amount,
+                registration=locked, provider=provider, order_id=new_order_id(locked), amount=locked.order.total,
                 currency="IDR", expires_at=locked.expires_at, status=Status.CREATED, return_path=return_path,
             )
             # The registration names its latest attempt (DESIGN §4: payment_ref holds the order id).

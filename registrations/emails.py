@@ -53,8 +53,10 @@ def build(*, registration: Registration, kind: str) -> TicketEmail:
         html = render_to_string(f"{base}.html", context)
         pdf = tickets_pdf.render([registration]) if kind == "ticket" else None
     png = qr.render_png(registration.qr_code, box_size=8) if kind == "ticket" else None
+    # A ticket goes to the person it admits (the buyer unless they named someone else).
+    to = registration.holder_email if kind == "ticket" else registration.user.email
     message = TicketEmail(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [registration.user.email],
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to],
         related_images={"ticket-qr": png} if png else None,
     )
     message.attach_alternative(html, "text/html")

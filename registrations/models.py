@@ -148,6 +148,14 @@ class Order(TimestampedModel):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    def lead_registration(self) -> "Registration":
+        """Return the ticket an order's payment is recorded on: its registration with the lowest id.
+
+        The lowest id, because the services lock an order's registrations in id
+        order: the payments app, locking this one first, keeps that order.
+        """
+        return self.registrations.order_by("pk").first()
+
 
 class Registration(TimestampedModel):
     """One attendee's ticket for an event: pending until paid, or cancelled.

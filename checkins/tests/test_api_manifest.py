@@ -124,3 +124,22 @@ def test_a_change_committed_after_a_later_one_is_not_missed(client_for, staff):
 
     delta = _get(client, ticket.event, first["cursor"])
     assert str(slow.pk) in [t["registration"] for t in delta["tickets"]]
+
+
+@pytest.mark.django_db
+def test_each_ticket_of_an_order_carries_its_attendees_name_in_the_manifest_and_the_scan(client_for, staff, user):
+    from registrations.services import Attendee, Item
+
+    ticket = TicketFactory(max_per_user=2)
+    order = registration_services.place_order(
+        user=user, event=ticket.event, items=[Item(ticket, 2)], attendees=[Attendee("Dewi Sartika"), Attendee()]
+    )
+    registration_services.mark_order_paid(order=order)
+    client = client_for(staff)
+
+    names = sorted(t["attendee_name"] for t in _get(client, ticket.event)["tickets"])
+    dewi = order.registrations.get(attendee_name="Dewi Sartika")
+    scan = client.post("/api/v1/checkins/scan/", {"code": dewi.qr_code, "event": str(ticket.event.pk)}, format="json")
+
+    assert names == sorted(["Dewi Sartika", user.full_name])
+    assert scan.status_code == 201 and scan.json()["registration"]["attendee_name"] == "Dewi Sartika"

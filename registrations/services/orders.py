@@ -306,7 +306,8 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
             WaitlistEntry.objects.filter(pk=claimed.pk).update(status=WaitlistEntry.Status.CLAIMED, order=order,
                                                                updated_at=now)
     order.lines = registrations
-    transaction.on_commit(lambda: [announce_created(r) for r in registrations])
+    # The buyer hears once that the order awaits payment; every paid ticket goes to its attendee.
+    transaction.on_commit(lambda: [announce_created(r, email=i == 0) for i, r in enumerate(registrations)])
     return order
 
 

@@ -131,10 +131,12 @@ def seat_drift() -> list[dict]:
     return orders.seat_drift()
 
 
-def announce_created(registration: Registration) -> None:
+def announce_created(registration: Registration, *, email: bool = True) -> None:
+    """Announce a new registration; `email=False` for an order's further pending tickets (one email per order)."""
     signals.registration_created.send(sender=Registration, registration=registration)
     kind = "ticket" if registration.status == Status.PAID else "received"
-    tasks.send_registration_email.enqueue(str(registration.pk), kind)
+    if email or kind == "ticket":
+        tasks.send_registration_email.enqueue(str(registration.pk), kind)
     if registration.status == Status.PAID:
         signals.registration_paid.send(sender=Registration, registration=registration)
 
