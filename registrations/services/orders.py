@@ -244,12 +244,22 @@ def place_order(
     # The buyer's own holds that ran out no longer count: release them first.
     if Registration.objects.filter(user=user, event_id=event.pk, status=Status.PENDING, expires_at__lte=now).exists():
         expire_orders(now=now, user=user, event_id=event.pk)
-    try:
-        return _place(user=user, quote=quote, attendees=attendees, waitlist_entry=waitlist_entry, now=now)
-    except SoldOut as refused:
-        # Holds that ran out still count until released: release this type's, then try once more.
-        if not expire_orders(now=now, ticket=refused.ticket):
-            raise _sold_out(refused.ticket) from None
+    # A type read as short of seats skips the attempt (a sale is mostly such refusals): only
+    # expired holds are looked for. The tickets must be passed as just read.
+    short = next(
+        (line.ticket for line in quote.lines
+         if line.ticket.quota - line.ticket.sold < line.quantity
+         and not (waitlist_entry is not None and waitlist_entry.ticket_id == line.ticket.pk)),
+        None,
+    )
+    if short is None:
+        try:
+            return _place(user=user, quote=quote, attendees=attendees, waitlist_entry=waitlist_entry, now=now)
+        except SoldOut as refused:
+            short = refused.ticket
+    # Holds that ran out still count until released: release this type's, then try once more.
+    if not expire_orders(now=now, ticket=short):
+        raise _sold_out(short)
     try:
         return _place(user=user, quote=quote, attendees=attendees, waitlist_entry=waitlist_entry, now=now)
     except SoldOut as refused:
