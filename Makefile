@@ -16,7 +16,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/e
 help:
 	@echo "make run   - set up and serve EventHub on http://$(HOST):$(PORT) (SQLite, demo data, payment simulator)"
 	@echo "make test  - set up and run every test (PostgreSQL, headless Chromium)"
-	@echo "make bench - the benchmarks in bench/: reservations, the API flash sale, door check-ins (PostgreSQL; prints figures)"
+	@echo "make bench - the benchmarks in bench/: reservations, the API flash sale, orders of several tickets, door check-ins (PostgreSQL; prints figures)"
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
@@ -86,6 +86,7 @@ bench: venv
 	  DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/reserve.py --case $$case $$workers || exit 1; echo; \
 	done; done
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/flash.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/order.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/checkin.py
 
 # --- Frontend: the PWA in frontend/ (Nuxt 4), served by Django at /app/ -------
