@@ -10,6 +10,37 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _index_order_on_sqlite(apps, schema_editor):
+    # On PostgreSQL AddField made the foreign key's index; the in-place column on SQLite needs one too.
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(
+            "CREATE INDEX registrations_registration_order_id ON registrations_registration (order_id)"
+        )
+
+
+class AddRegistrationColumn(migrations.AddField):
+    """AddField that on SQLite adds the column in place (ALTER TABLE ADD COLUMN).
+
+    Django's SQLite schema editor would rebuild registrations_registration,
+    losing the change-stamp column and triggers checkins' migration 0003 put
+    on it with raw SQL.
+    """
+
+    def __init__(self, *args, sqlite_sql: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sqlite_sql = sqlite_sql
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, args, {**kwargs, "sqlite_sql": self.sqlite_sql}
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(self.sqlite_sql)
+        else:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -82,15 +113,17 @@ class Migration(migrations.Migration):
             model_name='registration',
             name='one_active_registration_per_user_event',
         ),
-        migrations.AddField(
+        AddRegistrationColumn(
             model_name='registration',
             name='attendee_email',
             field=models.EmailField(blank=True, max_length=254, verbose_name='attendee email'),
+            sqlite_sql="ALTER TABLE registrations_registration ADD COLUMN attendee_email varchar(254) NOT NULL DEFAULT ''",
         ),
-        migrations.AddField(
+        AddRegistrationColumn(
             model_name='registration',
             name='attendee_name',
             field=models.CharField(blank=True, max_length=200, verbose_name='attendee name'),
+            sqlite_sql="ALTER TABLE registrations_registration ADD COLUMN attendee_name varchar(200) NOT NULL DEFAULT ''",
         ),
         migrations.AddField(
             model_name='order',
@@ -102,11 +135,16 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to=settings.AUTH_USER_MODEL, verbose_name='buyer'),
         ),
-        migrations.AddField(
+        AddRegistrationColumn(
             model_name='registration',
             name='order',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='registrations.order', verbose_name='order'),
+            sqlite_sql=(
+                "ALTER TABLE registrations_registration ADD COLUMN order_id char(32) NULL"
+                " REFERENCES registrations_order (id) DEFERRABLE INITIALLY DEFERRED"
+            ),
         ),
+        migrations.RunPython(_index_order_on_sqlite, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='registration',
             index=models.Index(fields=['user', 'event', 'status'], name='registration_user_event'),
