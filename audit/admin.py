@@ -6,13 +6,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import EventScopedAdmin
+from events.admin import EventScopedAdmin, ReadOnlyAdminMixin
 
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(EventScopedAdmin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, EventScopedAdmin, admin.ModelAdmin):
     list_display = ("at", "actor_label", "ip_address", "action", "object_repr", "event")
     list_filter = ("action", ("event", admin.RelatedOnlyFieldListFilter), ("at", admin.DateFieldListFilter))
     list_select_related = ("event",)
@@ -22,15 +22,6 @@ class AuditEntryAdmin(EventScopedAdmin, admin.ModelAdmin):
     fields = ("at", "actor", "actor_label", "ip_address", "action", "object_type", "object_id", "object_repr",
               "event", "what_changed")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("what changed"))
     def what_changed(self, entry: AuditEntry) -> str:

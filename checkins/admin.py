@@ -14,26 +14,13 @@ from django.utils.translation import ngettext
 
 from audit import services as audit
 from events import permissions
-from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, list_time
+from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, ReadOnlyAdminMixin, list_time
 from events.models import Event
 from registrations import qr
 from registrations.admin import ExportColumn, RegistrationAdmin
 
 from . import devices
 from .models import Checkin, OfflineScan, ScannerDevice
-
-
-class ReadOnlyAdminMixin:
-    """Let staff look, never add, change or delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CheckinInline(ReadOnlyAdminMixin, ManagerInline, admin.TabularInline):

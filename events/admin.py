@@ -54,6 +54,19 @@ class _ManagerAccess:
         return super().has_delete_permission(request, obj) or self._manager_may(request, "delete")
 
 
+class ReadOnlyAdminMixin:
+    """Let staff look, never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventScopedAdmin(_ManagerAccess):
     """An admin page that an event's managers see too, showing only their events' objects.
 

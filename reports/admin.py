@@ -9,8 +9,7 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from checkins.admin import ReadOnlyAdminMixin
-from events.admin import EventScopedAdmin, list_time
+from events.admin import EventScopedAdmin, ReadOnlyAdminMixin, list_time
 from events.templatetags.eventhub import rupiah_amount
 from payments.models import Payment
 
