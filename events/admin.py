@@ -93,6 +93,19 @@ class EventScopedAdmin(_ManagerAccess):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """Let staff look, never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ManagerInline(_ManagerAccess):
     """An inline that an event's managers see on their own events' pages (the parent page is scoped)."""
 

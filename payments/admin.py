@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit import services as audit
-from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, list_time
+from events.admin import EventScopedAdmin, EventTimeZoneAdmin, ManagerInline, ReadOnlyAdminMixin, list_time
 from events.templatetags.eventhub import rupiah
 from registrations.admin import RegistrationAdmin
 
@@ -159,7 +159,7 @@ class PaymentAdmin(EventScopedAdmin, _PaymentColumns, EventTimeZoneAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("received_at", "provider", "order_id", "verified", "outcome", "payment")
     list_filter = ("provider", "verified", "outcome", "received_at")
     search_fields = ("order_id", "payment__order_id", "payment__registration__user__email")
@@ -168,15 +168,6 @@ class WebhookEventAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "provider", "payment", "order_id", "headers", "body", "verified", "outcome", "detail",
                        "received_at", "processed_at")
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PaymentInline(ManagerInline, _PaymentColumns, admin.TabularInline):
