@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event
 
@@ -33,6 +33,11 @@ def register(request, slug):
         registration = services.reserve(ticket=form.cleaned_data["ticket"], user=request.user)
     except services.RegistrationError as error:
         messages.error(request, error.message)
+        if error.code == "already_registered":
+            # Show the ticket they already hold rather than leave them looking for it.
+            held = request.user.registrations.filter(event=event, status__in=Registration.ACTIVE_STATUSES).first()
+            if held:
+                return redirect("registrations:detail", pk=held.pk)
         return redirect(event)
     if registration.status == Status.PAID:
         messages.success(request, _("You are registered. Here is your ticket; we have emailed it to you too."))
@@ -50,7 +55,7 @@ def register(request, slug):
 
 def _visible_registration(request, pk) -> Registration:
     """Return the registration if the user owns it or is staff; 404 otherwise (never reveal others')."""
-    registration = get_object_or_404(Registration.objects.select_related("event", "ticket", "user"), pk=pk)
+    registration = get_object_or_404(Registration.objects.select_related("event", "ticket", "user", "checkin"), pk=pk)
     if registration.user_id != request.user.pk and not request.user.is_staff:
         raise Http404
     return registration
@@ -74,7 +79,7 @@ def dashboard(request):
     now = timezone.now()
     # A hold whose payment window has run out is no longer a ticket: release it before listing.
     services.expire_stale(now=now, user=request.user)
-    registrations = request.user.registrations.select_related("event", "ticket").order_by("-created_at")
+    registrations = request.user.registrations.select_related("event", "ticket", "checkin").order_by("-created_at")
     current, history = [], []
     for registration in registrations:
         upcoming = registration.is_active and registration.event.event_date > now
@@ -94,10 +99,14 @@ def registration_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk):
-    """Cancel one's own registration while it awaits payment, releasing its seat."""
-    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=request.user)
+    """Ask first (GET), then cancel one's own registration while it awaits payment, releasing its seat (POST)."""
+    registration = get_object_or_404(Registration.objects.select_related("event", "ticket"), pk=pk, user=request.user)
+    if request.method == "GET" and registration.status == Status.PENDING:
+        return render(request, "registrations/cancel_confirm.html", {"registration": registration})
+    if request.method == "GET":
+        return redirect("registrations:detail", pk=registration.pk)
     if registration.status == Status.CANCELLED:
         messages.info(request, _("This registration was already cancelled."))
         return redirect("registrations:dashboard")

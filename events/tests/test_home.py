@@ -33,9 +33,19 @@ def test_home_cards_show_free_tickets_and_the_lowest_paid_price(en_client):
     assert (cards["Workshop Batik"].min_price, cards["Workshop Batik"].min_paid_price) == (0, 150000)
     assert (cards["Meetup Python"].min_price, cards["Meetup Python"].min_paid_price) == (0, None)
     page = response.content.decode()
-    assert page.count("From Rp 150.000") == 1
-    assert page.count(">Free</span>") == 2
+    # Free and paid types together read as one phrase, never a "Free" badge beside a price.
+    assert page.count("Free, or from Rp 150.000") == 1
+    assert page.count(">Free</span>") == 1
     assert "Tickets coming soon" in page
+
+
+def test_a_past_events_card_says_it_took_place_instead_of_prices(en_client):
+    past = EventFactory(title="Konser Kemarin", event_date=timezone.now() - datetime.timedelta(days=2))
+    TicketFactory(event=past, price=50000)
+    FreeTicketFactory(event=past)
+    page = en_client.get(reverse("events:list"), {"when": "past"}).content.decode()
+    assert "Konser Kemarin" in page and "Has taken place" in page
+    assert "Rp 50.000" not in page and ">Free</span>" not in page
 
 
 def test_home_without_events_says_so(en_client):

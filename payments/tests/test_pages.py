@@ -29,6 +29,7 @@ def test_the_checkout_page_shows_the_order_and_both_gateways_with_their_methods(
     assert "Rp 150.000" in html
     assert 'value="midtrans"' in html and 'value="xendit"' in html
     assert "QRIS" in html and "BCA Virtual Account" in html and "OVO" in html
+    assert '<button type="submit" class="button primary">Bayar sekarang</button>' in html
     assert hooks.checkout_url(registration) == f"/checkout/{registration.pk}/"
 
 

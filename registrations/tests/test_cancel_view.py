@@ -53,6 +53,26 @@ def test_cancelling_another_users_registration_is_404(logged_in):
     assert registration.status == Status.PENDING
 
 
-def test_cancel_by_get_is_refused(logged_in, user):
+def test_cancel_asks_for_confirmation_first_and_changes_nothing(logged_in, user):
     registration = RegistrationFactory(user=user)
-    assert logged_in.get(reverse("registrations:cancel", kwargs={"pk": registration.pk})).status_code == 405
+    url = reverse("registrations:cancel", kwargs={"pk": registration.pk})
+    response = logged_in.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Cancel this registration?" in page
+    assert f'action="{url}"' in page and "Keep my registration" in page
+    registration.refresh_from_db()
+    assert registration.status == Status.PENDING
+    assert Ticket.objects.get(pk=registration.ticket_id).sold == 1
+
+
+def test_the_dashboard_links_to_the_confirmation_instead_of_cancelling_at_once(logged_in, user):
+    registration = RegistrationFactory(user=user)
+    page = logged_in.get(reverse("registrations:dashboard")).content.decode()
+    url = reverse("registrations:cancel", kwargs={"pk": registration.pk})
+    assert f'href="{url}"' in page and f'action="{url}"' not in page
+
+
+def test_cancel_page_of_a_paid_registration_goes_to_the_ticket(logged_in, user):
+    registration = RegistrationFactory(user=user, paid=True)
+    response = logged_in.get(reverse("registrations:cancel", kwargs={"pk": registration.pk}))
+    assert response["Location"] == reverse("registrations:detail", kwargs={"pk": registration.pk})

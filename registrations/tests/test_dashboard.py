@@ -73,3 +73,18 @@ def test_dashboard_puts_cancelled_and_past_registrations_in_the_history(logged_i
 def test_dashboard_of_a_new_user_invites_to_browse(en_client):
     en_client.force_login(UserFactory())
     assert "You have no upcoming tickets." in en_client.get(URL).content.decode()
+
+
+def test_dashboard_labels_a_free_ticket_free_and_a_used_ticket_used(logged_in, user):
+    from checkins.tests.factories import CheckinFactory
+    from events.tests.factories import FreeTicketFactory
+
+    RegistrationFactory(user=user, ticket=FreeTicketFactory(event=EventFactory(title="Meetup Gratis")), paid=True)
+    used = RegistrationFactory(user=user, ticket=TicketFactory(event=EventFactory(title="Konser Dipakai")), paid=True)
+    CheckinFactory(registration=used)
+    page = logged_in.get(URL).content.decode()
+    assert page.count(">Free ticket</span>") == 1
+    assert page.count(">Used at the door</span>") == 1
+    assert ">Paid</span>" not in page
+    detail = logged_in.get(reverse("registrations:detail", kwargs={"pk": used.pk})).content.decode()
+    assert "Admitted at the door on" in detail
