@@ -12,7 +12,8 @@ class PaymentsConfig(AppConfig):
 
         from registrations import hooks, signals
 
-        from . import receivers
+        from . import receivers, selectors
 
         signals.registration_cancelled.connect(receivers.registration_cancelled, dispatch_uid="payments.cancelled")
         hooks.register_checkout_url(lambda registration: reverse("payments:checkout", args=[registration.pk]))
+        hooks.register_payments(selectors)

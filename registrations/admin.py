@@ -36,7 +36,7 @@ from events.admin import EventScopedAdmin, EventTimeZoneAdmin, list_time
 from events.models import Event, Ticket
 from events.templatetags.eventhub import rupiah
 
-from . import qr, services, tasks
+from . import hooks, qr, services, tasks
 from .models import Order, Registration, Voucher, WaitlistEntry
 
 Status = Registration.Status
@@ -188,7 +188,7 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
             '<img src="data:image/png;base64,{}" alt="{}" width="120" height="120">', png, _("QR code of this ticket")
         )
 
-    @admin.action(description=_("Cancel and release seat"), permissions=["change"])
+    @admin.action(description=_("Cancel and refund"), permissions=["change"])
     def cancel_and_release_seat(self, request, queryset):
         """Cancel the selected registrations as staff, after a confirmation page."""
         queryset = queryset.select_related("user", "event", "ticket__event")
@@ -202,7 +202,8 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/registrations/registration/cancel_confirmation.html", context)
-        cancelled = paid = already = 0
+        cancelled = already = 0
+        refunded, by_hand, unrecorded = [], 0, 0
         for registration in queryset:
             if registration.status == Status.CANCELLED:
                 already += 1
@@ -214,10 +215,18 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
                 self.message_user(request, f"{registration.user.email}: {exc.message}", messages.ERROR)
                 continue
             cancelled += 1
-            paid += was_paid
             self.log_change(request, registration, _("Cancelled by staff; seat released."))
             audit.record(request, "registration.cancel", registration,
                          {"status": ["paid" if was_paid else "pending", Status.CANCELLED]})
+            if was_paid:
+                registration.refresh_from_db()
+                refund = hooks.refund_summary(registration)
+                if refund is None:
+                    unrecorded += 1
+                elif refund["done"]:
+                    refunded.append(refund["amount"])
+                else:
+                    by_hand += 1
         if cancelled:
             self.message_user(
                 request,
@@ -228,14 +237,40 @@ class RegistrationAdmin(EventScopedAdmin, EventTimeZoneAdmin):
                 ) % {"count": cancelled},
                 messages.SUCCESS,
             )
-        if paid:
+        if refunded:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d of them had been paid: see its payment for the refund.",
-                    "%(count)d of them had been paid: see their payments for the refunds.",
-                    paid,
-                ) % {"count": paid},
+                    "%(count)d of them had been paid and was refunded through the gateway (%(amount)s); "
+                    "the attendee was emailed.",
+                    "%(count)d of them had been paid and were refunded through the gateway (%(amount)s in all); "
+                    "the attendees were emailed.",
+                    len(refunded),
+                ) % {"count": len(refunded), "amount": rupiah(sum(refunded))},
+                messages.SUCCESS,
+            )
+        if by_hand:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them had been paid with a method the gateway cannot refund: refund it by hand, "
+                    "then record it (Payments › needs refund).",
+                    "%(count)d of them had been paid with a method the gateway cannot refund: refund them by hand, "
+                    "then record it (Payments › needs refund).",
+                    by_hand,
+                ) % {"count": by_hand},
+                messages.WARNING,
+            )
+        if unrecorded:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them was marked paid without an online payment: there is nothing to refund "
+                    "through a gateway.",
+                    "%(count)d of them were marked paid without an online payment: there is nothing to refund "
+                    "through a gateway.",
+                    unrecorded,
+                ) % {"count": unrecorded},
                 messages.WARNING,
             )
         if already:

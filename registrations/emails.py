@@ -47,6 +47,8 @@ def build(*, registration: Registration, kind: str) -> TicketEmail:
             "site_url": settings.SITE_URL,
             "checkout_url": f"{settings.SITE_URL}{checkout}" if checkout else "",
             "dashboard_url": f"{settings.SITE_URL}/dashboard/",
+            "refund": hooks.refund_summary(registration) if kind == "cancelled" else None,
+            "paid_with": hooks.paid_with(registration) if kind == "ticket" else None,
         }
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         text = render_to_string(f"{base}.txt", context)

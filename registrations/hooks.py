@@ -2,7 +2,9 @@
 
 The payments app registers the URL where a pending registration is paid, so
 the registration email and the dashboard can link to it without importing
-payments.
+payments; how a paid registration was paid, for the receipt in the ticket
+email; and how a cancelled registration was refunded, so the cancellation
+email and the admin can say so.
 """
 
 from collections.abc import Callable
@@ -22,3 +24,35 @@ def checkout_url(registration) -> str | None:
     if _checkout_url is None or registration.status != registration.Status.PENDING:
         return None
     return _checkout_url(registration)
+
+
+
+# The payments app's reads (payments/selectors.py): `paid_with(registration)` and `refund_of(registration)`.
+_payments = None
+
+
+def register_payments(reader) -> None:
+    """Register the payments app's reader of how a registration was paid and refunded."""
+    global _payments
+    _payments = reader
+
+
+def paid_with(registration) -> dict | None:
+    """Return the payment of a paid registration for its receipt, or None (free, or paid without a gateway).
+
+    The dict holds `order_id` (the number the gateway shows the buyer), `method` and `gateway`.
+    """
+    if _payments is None or registration.status != registration.Status.PAID:
+        return None
+    return _payments.paid_with(registration)
+
+
+def refund_summary(registration) -> dict | None:
+    """Return the refund of a cancelled registration's payment, or None when nothing was paid online.
+
+    The dict holds `amount`, `method` (the name the buyer paid with), `gateway`,
+    `refunded_at` and `done` (False while it waits for staff to refund by hand).
+    """
+    if _payments is None or registration.status != registration.Status.CANCELLED:
+        return None
+    return _payments.refund_of(registration)

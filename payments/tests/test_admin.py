@@ -109,5 +109,10 @@ def test_cancel_and_refund_action_cancels_releases_and_refunds(site, registratio
     assert registration.status == Registration.Status.CANCELLED
     assert registration.cancel_reason == Registration.CancelReason.STAFF
     assert payment.status == Payment.Status.REFUNDED
-    assert "see its payment for the refund" in answer.content.decode()
     assert AuditEntry.objects.get(action="registration.cancel").changes == {"status": ["paid", "cancelled"]}
+    page = answer.content.decode()
+    assert "1 of them had been paid and was refunded through the gateway (Rp 150.000); the attendee was emailed." in page
+    assert "see its payment for the refund" not in page
+    # The action is named as README names it.
+    assert "Cancel and refund" in admin_client.get("/admin/registrations/registration/",
+                                                   HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -2,10 +2,13 @@
 
 import datetime
 
+import zoneinfo
+
 import pytest
+from django.core import mail
 from django.utils import timezone
 
-from events.models import Ticket
+from events.models import Event, Ticket
 from payments import attempts, refunds
 from payments.models import Payment, SimulatedPayment
 from registrations import services as registration_services
@@ -67,3 +70,34 @@ def test_a_payment_the_gateway_cannot_refund_is_flagged_for_a_manual_refund(site
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED
     assert "BCA transfer 12/01" in payment.note
+
+
+def test_the_cancellation_email_says_how_much_was_refunded_how_and_when(site, registration, settings):
+    Event.objects.filter(pk=registration.event_id).update(timezone="Asia/Makassar")
+    payment, _ = attempts.start_payment(registration=registration, provider="midtrans")
+    pay_on_gateway_page(payment, method="other_qris")
+    mail.outbox.clear()
+
+    registration_services.cancel(registration=registration, reason=STAFF)
+
+    payment.refresh_from_db()
+    [message] = mail.outbox
+    body = " ".join(message.body.split())
+    when = timezone.localtime(payment.refunded_at, zoneinfo.ZoneInfo("Asia/Makassar"))
+    assert "Rp 150.000" in body and "QRIS" in body and "Midtrans" in body
+    assert f"{when:%H.%M} WITA" in body
+    html = message.alternatives[0][0]
+    assert "Rp 150.000" in html and "QRIS" in html
+
+
+def test_the_cancellation_email_says_when_the_refund_is_made_by_hand(site, registration):
+    payment, _ = attempts.start_payment(registration=registration, provider="xendit")
+    pay_on_gateway_page(payment, method=VA_METHOD["xendit"])
+    mail.outbox.clear()
+
+    registration_services.cancel(registration=registration, reason=STAFF)
+
+    [message] = mail.outbox
+    body = " ".join(message.body.split())
+    assert "Rp 150.000" in body
+    assert "Pengembalian" in body or "organiser" in body or "penyelenggara" in body

@@ -63,7 +63,7 @@ def test_cancel_releases_each_seat_once_and_reports_per_result(staff_client, sta
 
     assert _messages(response) == [
         "Cancelled 2 registrations and released their seats.",
-        "1 of them had been paid: see its payment for the refund.",
+        "1 of them was marked paid without an online payment: there is nothing to refund through a gateway.",
         "1 registration was already cancelled: nothing changed.",
     ]
     assert _sold(ticket) == 0

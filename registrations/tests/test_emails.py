@@ -72,3 +72,15 @@ def test_in_development_the_ticket_email_is_an_eml_file_with_the_qr(user, settin
     assert registration.qr_code in html
     images = [part for part in parsed.walk() if part.get_content_type() == "image/png"]
     assert [part.get_content_disposition() for part in images] == ["inline", "attachment"]
+
+
+def test_a_free_tickets_email_receipt_says_free_with_its_registration_number(user):
+    from events.tests.factories import FreeTicketFactory
+    from registrations import emails, services
+
+    registration = services.reserve(ticket=FreeTicketFactory(), user=user)
+    message = emails.build(registration=registration, kind="ticket")
+    body = " ".join(message.body.split())
+    assert "Kuitansi" in body and f"Nomor pendaftaran: {registration.pk}" in body
+    assert "Jumlah: Gratis" in body
+    assert "Nomor pesanan" not in body
