@@ -44,7 +44,7 @@ def test_a_visitor_signs_up_takes_a_free_ticket_and_sees_the_qr(page, console_er
     page.get_by_role("button", name="Register: Umum").click()
 
     expect(page.get_by_text("You are registered.")).to_be_visible()
-    expect(page.get_by_text("Paid", exact=True)).to_be_visible()
+    expect(page.get_by_text("Free ticket", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="My registrations").first.click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
