@@ -39,6 +39,11 @@ class RegistrationSerializer(serializers.ModelSerializer):
     ticket_pdf_url = serializers.SerializerMethodField(help_text="The printable ticket (PDF), once paid.")
     event_title = serializers.CharField(source="event.title", read_only=True)
     event_slug = serializers.CharField(source="event.slug", read_only=True)
+    event_date = serializers.DateTimeField(source="event.event_date", read_only=True)
+    event_location = serializers.CharField(source="event.location", read_only=True)
+    event_timezone = serializers.CharField(
+        source="event.timezone", read_only=True, help_text="The event's time zone: show its times in it (WIB, WITA, WIT)."
+    )
     ticket_name = serializers.CharField(source="ticket.name", read_only=True)
     cancel_reason = serializers.ChoiceField(
         choices=Registration.CancelReason.choices, allow_blank=True, read_only=True, help_text="Empty unless cancelled."
@@ -56,7 +61,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "event", "ticket", "status", "amount", "qr_code", "qr_image_url", "ticket_pdf_url", "payment_ref", "paid_at",
             "created_at", "expires_at", "cancelled_at", "cancel_reason",
-            "event_title", "event_slug", "ticket_name", "user", "user_email", "user_full_name",
+            "event_title", "event_slug", "event_date", "event_location", "event_timezone", "ticket_name",
+            "user", "user_email", "user_full_name",
             "order", "attendee_name", "attendee_email",
         ]
         read_only_fields = fields

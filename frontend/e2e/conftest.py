@@ -62,8 +62,15 @@ class PageProblems:
 
 
 @pytest.fixture
-def context(browser, base_url):
-    context = browser.new_context(base_url=base_url, locale="id-ID", service_workers="allow")
+def browser_timezone() -> str | None:
+    """The time zone the browser runs in (None: the machine's); override it in a module."""
+    return None
+
+
+@pytest.fixture
+def context(browser, base_url, browser_timezone):
+    context = browser.new_context(base_url=base_url, locale="id-ID", service_workers="allow",
+                                  **({"timezone_id": browser_timezone} if browser_timezone else {}))
     context.set_default_timeout(15000)
     yield context
     context.close()

@@ -9,6 +9,12 @@ export function useEvents() {
     create: (fields: Partial<EventItem>) => api.post<EventItem>('events/', fields),
     update: (slug: string, fields: Partial<EventItem>) => api.patch<EventItem>(`events/${slug}/`, fields),
     remove: (slug: string) => api.del(`events/${slug}/`),
+    /** Upload a new cover image (checked, cropped and resized by the server). */
+    setCover: (slug: string, file: Blob) => {
+      const body = new FormData()
+      body.append('file', file)
+      return api.request<EventItem>(`events/${slug}/cover/`, { method: 'PUT', body })
+    },
     tickets: (slug: string) => api.get<PaginatedTicketList>(`events/${slug}/tickets/`),
     createTicket: (slug: string, fields: Partial<TicketType>) => api.post<TicketType>(`events/${slug}/tickets/`, fields),
     updateTicket: (slug: string, id: string, fields: Partial<TicketType>) => api.patch<TicketType>(`events/${slug}/tickets/${id}/`, fields),

@@ -2,6 +2,7 @@
 // follows the site's language cookie (django_language) so both speak alike.
 import id from '~/locales/id'
 import en from '~/locales/en'
+import { formatInZone } from '~/utils/eventTime'
 
 export type Locale = 'id' | 'en'
 type Messages = { [key: string]: string | Messages }
@@ -67,5 +68,10 @@ export function useI18n() {
     return new Intl.DateTimeFormat(locale.value === 'id' ? 'id-ID' : 'en-GB', { timeStyle: 'medium' }).format(new Date(value))
   }
 
-  return { locale, t, setLocale, formatMoney, formatDate, formatTime }
+  /** Format a moment of an event on the event's own clock, with its label (WIB, WITA, WIT). */
+  function formatEventDate(value: string | null | undefined, zone: string | null | undefined, withTime = true): string {
+    return formatInZone(value, zone, locale.value, withTime)
+  }
+
+  return { locale, t, setLocale, formatMoney, formatDate, formatTime, formatEventDate }
 }

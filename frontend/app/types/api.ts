@@ -1783,6 +1783,11 @@ export interface components {
             readonly cancel_reason: components["schemas"]["CancelReasonEnum"] | components["schemas"]["BlankEnum"];
             readonly event_title: string;
             readonly event_slug: string;
+            /** Format: date-time */
+            readonly event_date: string;
+            readonly event_location: string;
+            /** @description The event's time zone: show its times in it (WIB, WITA, WIT). */
+            readonly event_timezone: string;
             readonly ticket_name: string;
             /** Format: uuid */
             readonly user: string;
