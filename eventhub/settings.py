@@ -296,6 +296,9 @@ XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="eventhub-simul
 if PAYMENT_SIMULATOR and not DEBUG:
     raise ImproperlyConfigured("PAYMENT_SIMULATOR must be off when DEBUG is off: it accepts fake payments.")
 # Methods offered at each gateway: Snap `enabled_payments` codes, Xendit invoice `payment_methods`.
+# The gateway that takes each way of paying the checkout offers (payments.methods): QRIS and cards at
+# Midtrans, virtual accounts and e-wallets at Xendit; a way a gateway does not offer goes to the other.
+PAYMENT_METHOD_GATEWAYS = {"qris": "midtrans", "va": "xendit", "ewallet": "xendit", "card": "midtrans"}
 PAYMENT_METHODS = {
     "midtrans": env.list(
         "MIDTRANS_ENABLED_PAYMENTS",

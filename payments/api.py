@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from registrations.models import Order, Registration
 
-from . import attempts, gateways, webhooks
+from . import attempts, gateways, methods, webhooks
 from .models import Payment
 
 
@@ -23,7 +23,11 @@ PWA_RETURN_PATH = re.compile(r"^/app/(?!/)[A-Za-z0-9/_.~%?=&-]*$")
 class StartInput(serializers.Serializer):
     registration = serializers.UUIDField(required=False, help_text="A ticket to pay: its whole order is paid.")
     order = serializers.UUIDField(required=False, help_text="An order to pay (instead of `registration`).")
-    provider = serializers.ChoiceField(choices=[])
+    provider = serializers.ChoiceField(choices=[], required=False, help_text="The gateway; or name `method` instead.")
+    method = serializers.ChoiceField(
+        choices=[], required=False,
+        help_text="How the buyer pays (qris, va, ewallet, card): the gateway behind it is picked when `provider` is absent.",
+    )
     return_path = serializers.CharField(
         required=False, allow_blank=True, max_length=200,
         help_text="Where the gateway sends the buyer back: a path under /app/ (the PWA); default the site's page.",
@@ -37,12 +41,17 @@ class StartInput(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = gateways.provider_choices()
+        self.fields["method"].choices = [(offer["code"], offer["label"]) for offer in methods.offers()]
 
     def validate(self, data):
         if bool(data.get("registration")) == bool(data.get("order")):
             raise serializers.ValidationError(
                 {"registration": ["Name either a registration or an order."]}
             )
+        if not data.get("provider"):
+            if not data.get("method"):
+                raise serializers.ValidationError({"provider": "Name the gateway (provider) or how to pay (method)."})
+            data["provider"] = methods.gateway_for(data["method"])
         return data
 
 

@@ -1,4 +1,4 @@
-"""Site pages: checkout (choose a gateway), pending (follows the payment live), success (the QR ticket)."""
+"""Site pages: checkout (choose how to pay), pending (follows the payment live), success (the QR ticket)."""
 
 from django import forms
 from django.contrib import messages
@@ -13,16 +13,30 @@ from django.views.decorators.http import require_GET, require_http_methods
 from registrations import qr
 from registrations.models import Registration
 
-from . import attempts, gateways
+from . import attempts, gateways, methods
 from .models import Payment
 
 
 class CheckoutForm(forms.Form):
-    provider = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+    """How the buyer pays (QRIS, virtual account, e-wallet, card); the gateway behind it is ours to pick."""
+
+    method = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect, required=False)
+    # A gateway named outright (an older page, a test): still accepted.
+    provider = forms.ChoiceField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [(offer["code"], offer["label"]) for offer in methods.offers()]
         self.fields["provider"].choices = gateways.provider_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("provider"):
+            provider = methods.gateway_for(cleaned.get("method") or "")
+            if provider is None:
+                self.add_error("method", _("Choose how you want to pay."))
+            cleaned["provider"] = provider
+        return cleaned
 
 
 def _own_registration(request, registration_id) -> Registration:
@@ -46,7 +60,7 @@ def checkout(request, registration_id):
     registration = _own_registration(request, registration_id)
     if registration.status == Registration.Status.PAID:
         return redirect("payments:success", registration_id=registration.pk)
-    form = CheckoutForm(request.POST or None, initial={"provider": next(iter(gateways.provider_choices()))[0]})
+    form = CheckoutForm(request.POST or None, initial={"method": methods.CODES[0]})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,10 +75,7 @@ def checkout(request, registration_id):
             return redirect(payment.redirect_url)
     elif request.method == "POST":
         status = 400
-    offers = [
-        {"name": name, "label": label, "methods": gateways.get_gateway(name).method_labels()}
-        for name, label in gateways.provider_choices()
-    ]
+    offers = methods.offers()
     live = registration.payments.filter(status=Payment.Status.PENDING).exclude(redirect_url="").first()
     return render(request, "payments/checkout.html", {
         "registration": registration, "event": registration.event, "ticket": registration.ticket,

@@ -17,7 +17,7 @@ def gateway(base_url, settings):
     return base_url
 
 
-def test_an_attendee_pays_with_midtrans_from_the_pwa_and_gets_the_qr(page, gateway, attendee, concert):
+def test_an_attendee_pays_with_qris_from_the_pwa_and_gets_the_qr(page, gateway, attendee, concert):
     from registrations.models import Registration
 
     login(page, gateway, attendee.email, next_path="/events/konser-senja")
@@ -26,7 +26,8 @@ def test_an_attendee_pays_with_midtrans_from_the_pwa_and_gets_the_qr(page, gatew
     registration = Registration.objects.get(user=attendee)
     assert registration.status == Registration.Status.PENDING
 
-    page.get_by_test_id("provider-midtrans").check()
+    # The buyer picks QRIS, not a gateway; QRIS is taken by Midtrans (PAYMENT_METHOD_GATEWAYS).
+    page.get_by_test_id("method-qris").check()
     page.get_by_test_id("pay").click()
     page.wait_for_url(re.compile(r"/simulator/midtrans/"))
     page.get_by_label("QRIS").check()

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from payments.models import Payment
 from registrations import services as registration_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,3 +93,17 @@ def test_a_return_path_outside_the_pwa_is_refused(site, registration, back):
     assert answer.status_code == 400
     assert "return_path" in answer.json()["fields"]
     assert not registration.payments.exists()
+
+
+def test_naming_how_to_pay_instead_of_a_gateway_picks_the_gateway(site, registration):
+    answer = _client(registration.user).post(URL, {"registration": str(registration.pk), "method": "ewallet"},
+                                             format="json")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["provider"] == "xendit"
+
+
+def test_naming_neither_gateway_nor_method_is_a_validation_error(site, registration):
+    answer = _client(registration.user).post(URL, {"registration": str(registration.pk)}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid" and "provider" in answer.json()["fields"]
+    assert not Payment.objects.filter(registration=registration).exists()

@@ -20,14 +20,15 @@ def _client(user) -> Client:
     return client
 
 
-def test_the_checkout_page_shows_the_order_and_both_gateways_with_their_methods(site, registration):
+def test_the_checkout_page_shows_the_order_and_the_ways_to_pay_not_the_gateways(site, registration):
     page = _client(registration.user).get(f"/checkout/{registration.pk}/")
 
     assert page.status_code == 200
     html = page.content.decode()
     assert registration.event.title in html
     assert "Rp 150.000" in html
-    assert 'value="midtrans"' in html and 'value="xendit"' in html
+    assert [f'value="{code}"' in html for code in ("qris", "va", "ewallet", "card")] == [True] * 4
+    assert "Midtrans" not in html and "Xendit" not in html
     assert "QRIS" in html and "BCA Virtual Account" in html and "OVO" in html
     assert '<button type="submit" class="button primary">Bayar sekarang</button>' in html
     assert hooks.checkout_url(registration) == f"/checkout/{registration.pk}/"
@@ -93,3 +94,26 @@ def test_the_pending_page_follows_the_payment_until_the_ticket_shows(site, regis
 def test_the_success_page_of_an_unpaid_registration_goes_back_to_pending(site, registration):
     answer = _client(registration.user).get(f"/checkout/{registration.pk}/success/")
     assert answer["Location"] == f"/checkout/{registration.pk}/pending/"
+
+
+@pytest.mark.parametrize(("method", "provider"), [
+    ("qris", "midtrans"), ("card", "midtrans"), ("va", "xendit"), ("ewallet", "xendit"),
+])
+def test_choosing_how_to_pay_picks_the_gateway_behind_it(site, registration, method, provider):
+    answer = _client(registration.user).post(f"/checkout/{registration.pk}/", {"method": method})
+
+    payment = Payment.objects.get(registration=registration)
+    assert answer.status_code == 302 and payment.provider == provider
+    assert answer["Location"] == payment.redirect_url
+
+
+def test_a_way_no_gateway_offers_falls_to_the_other_gateway_or_is_not_offered(site, registration, settings):
+    settings.PAYMENT_METHODS = {**settings.PAYMENT_METHODS, "xendit": ["QRIS"]}
+    html = _client(registration.user).get(f"/checkout/{registration.pk}/").content.decode()
+    assert 'value="ewallet"' in html  # Midtrans has GoPay and ShopeePay
+    settings.PAYMENT_METHODS = {"midtrans": ["other_qris"], "xendit": ["QRIS"]}
+    client = _client(registration.user)
+    html = client.get(f"/checkout/{registration.pk}/").content.decode()
+    assert 'value="qris"' in html and 'value="card"' not in html
+    assert client.post(f"/checkout/{registration.pk}/", {"method": "card"}).status_code == 400
+    assert not Payment.objects.filter(registration=registration).exists()

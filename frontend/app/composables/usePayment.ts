@@ -1,16 +1,16 @@
-// Paying for a registration: start a payment at the chosen gateway and follow it.
+// Paying for a registration: start a payment the chosen way (the API picks the gateway behind it) and follow it.
 import type { Registration } from '~/types/api'
 
-export type Provider = 'midtrans' | 'xendit'
-export const PROVIDERS: Provider[] = ['midtrans', 'xendit']
+export type Method = 'qris' | 'va' | 'ewallet' | 'card'
+export const METHODS: Method[] = ['qris', 'va', 'ewallet', 'card']
 
 export function usePayment() {
   const api = useApi()
 
   /** Ask the API for the gateway's payment page and send the buyer there; the gateway returns them to our pending page. */
-  async function start(registration: string, provider: Provider): Promise<string> {
+  async function start(registration: string, method: Method): Promise<string> {
     const returnPath = `${useRuntimeConfig().app.baseURL}payment/pending?registration=${encodeURIComponent(registration)}`
-    const data = await api.post<{ redirect_url: string }>('payments/start/', { registration, provider, return_path: returnPath })
+    const data = await api.post<{ redirect_url: string }>('payments/start/', { registration, method, return_path: returnPath })
     window.location.assign(data.redirect_url)
     return data.redirect_url
   }

@@ -26,9 +26,11 @@ export default {
     title: 'Checkout', method: 'Payment method', pay: 'Pay now', redirecting: 'Redirecting…',
     missing: 'No registration given.', alreadyPaid: 'Paid already? See the payment status',
     cancelled: 'This registration was cancelled.',
-    providers: {
-      midtrans: { name: 'Midtrans', hint: 'QRIS, GoPay, ShopeePay, virtual account, card' },
-      xendit: { name: 'Xendit', hint: 'QRIS, OVO, DANA, virtual account, card' },
+    methods: {
+      qris: { name: 'QRIS', hint: 'scan with any banking or e-wallet app' },
+      va: { name: 'Bank virtual account', hint: 'BCA, BNI, BRI, Mandiri, Permata' },
+      ewallet: { name: 'E-wallet', hint: 'OVO, DANA, ShopeePay, LinkAja' },
+      card: { name: 'Credit or debit card', hint: 'Visa, Mastercard, JCB' },
     },
   },
   payment: {

@@ -26,9 +26,11 @@ export default {
     title: 'Pembayaran', method: 'Metode pembayaran', pay: 'Bayar sekarang', redirecting: 'Mengalihkan…',
     missing: 'Pendaftaran tidak disebutkan.', alreadyPaid: 'Sudah membayar? Lihat status pembayaran',
     cancelled: 'Pendaftaran ini dibatalkan.',
-    providers: {
-      midtrans: { name: 'Midtrans', hint: 'QRIS, GoPay, ShopeePay, virtual account, kartu' },
-      xendit: { name: 'Xendit', hint: 'QRIS, OVO, DANA, virtual account, kartu' },
+    methods: {
+      qris: { name: 'QRIS', hint: 'pindai dengan aplikasi bank atau dompet digital apa pun' },
+      va: { name: 'Virtual account bank', hint: 'BCA, BNI, BRI, Mandiri, Permata' },
+      ewallet: { name: 'Dompet digital', hint: 'OVO, DANA, ShopeePay, LinkAja' },
+      card: { name: 'Kartu kredit atau debit', hint: 'Visa, Mastercard, JCB' },
     },
   },
   payment: {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { serveApi } from './api'
 
 describe('usePayment', () => {
-  it('starts a payment for the chosen gateway', async () => {
+  it('starts a payment the chosen way, leaving the gateway to the API', async () => {
     const seen = serveApi({ 'POST payments/start/': () => ({ status: 201, body: { redirect_url: 'http://localhost:3000/app/#paid' } }) })
-    const url = await usePayment().start('reg-1', 'xendit')
+    const url = await usePayment().start('reg-1', 'ewallet')
     expect(url).toBe('http://localhost:3000/app/#paid')
     expect(seen[0]).toMatchObject({
       path: 'payments/start/',
-      body: { registration: 'reg-1', provider: 'xendit', return_path: expect.stringMatching(/payment\/pending\?registration=reg-1$/) },
+      body: { registration: 'reg-1', method: 'ewallet', return_path: expect.stringMatching(/payment\/pending\?registration=reg-1$/) },
     })
   })
 
