@@ -1,0 +1,39 @@
+"""Each PWA page is titled after what it shows, and a phone's header keeps the language menu on screen."""
+
+import pytest
+from harness import app_url, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_page_has_a_title_of_its_own(page, base_url, attendee, concert):
+    titles = {}
+    for path, ready in (("events", "event-card"), ("events/konser-senja", "ticket-type"), ("auth/login", "login-form")):
+        page.goto(app_url(base_url, path))
+        page.get_by_test_id(ready).first.wait_for()
+        page.wait_for_function("() => document.title !== 'EventHub'")
+        titles[path] = page.title()
+    login(page, base_url, attendee.email)
+    page.goto(app_url(base_url, "dashboard"))
+    page.wait_for_function("() => document.title.startsWith('Tiket saya')")
+    titles["dashboard"] = page.title()
+    assert titles == {
+        "events": "Acara · EventHub", "events/konser-senja": "Konser Senja · EventHub",
+        "auth/login": "Masuk · EventHub", "dashboard": "Tiket saya · EventHub",
+    }
+
+
+def test_a_phones_header_keeps_the_language_menu_on_screen(page, base_url, attendee):
+    from accounts.models import User
+
+    User.objects.filter(pk=attendee.pk).update(full_name="Ni Luh Putu Ayu Kusumawardhani Pratiwi Sari")
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, base_url, attendee.email)
+    page.goto(app_url(base_url, "events"))
+    menu = page.get_by_test_id("language")
+    menu.wait_for()
+    box = menu.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    logout = page.get_by_test_id("logout").bounding_box()
+    assert logout["x"] + logout["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
