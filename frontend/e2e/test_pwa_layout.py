@@ -37,3 +37,18 @@ def test_a_phones_header_keeps_the_language_menu_on_screen(page, base_url, atten
     logout = page.get_by_test_id("logout").bounding_box()
     assert logout["x"] + logout["width"] <= 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_staff_overview_counts_and_explains_the_cancelled(page, base_url, staff, concert, paid_ticket):
+    from registrations import services
+
+    paid_ticket("Gita Puspita")
+    gone = services.reserve(ticket=concert.tickets.get(), user=type(staff).objects.create_user(
+        "batal@example.com", "tiket-rahasia-123", full_name="Batal Saja"))
+    services.cancel(registration=gone)
+    login(page, base_url, staff.email)
+    page.get_by_test_id("stat-cancelled").wait_for()
+    assert page.get_by_test_id("stat-registered").inner_text() == "2"
+    assert page.get_by_test_id("stat-paid").inner_text() == "1"
+    assert page.get_by_test_id("stat-cancelled").inner_text() == "1"
+    assert "kedaluwarsa" in page.get_by_test_id("stat-note").inner_text()

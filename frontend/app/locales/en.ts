@@ -73,7 +73,9 @@ export default {
   },
   admin: {
     overview: 'Overview', updated: 'Updated {time}', noEvents: 'No events yet.', registered: 'Registered', paid: 'Paid',
-    pending: 'Pending', checkedIn: 'Checked in', ticketType: 'Ticket type', quota: 'Quota', sold: 'Sold',
+    pending: 'Pending', cancelled: 'Cancelled',
+    countsNote: 'Registered = paid + awaiting payment + cancelled (by the attendee or staff, or expired unpaid). Cancelled seats have been released.',
+    checkedIn: 'Checked in', ticketType: 'Ticket type', quota: 'Quota', sold: 'Sold',
     device: 'Gate / device', lastMinute: 'Last minute', tenMinutes: 'Last 10 minutes',
     events: 'Manage events', newEvent: 'New event', eventTitle: 'Title', slug: 'Slug', slugHint: 'made from the title when empty',
     date: 'Date', timezone: 'Time zone', organizer: 'Organiser', city: 'City', mapUrl: 'Map link (optional)',

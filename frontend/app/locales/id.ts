@@ -73,7 +73,9 @@ export default {
   },
   admin: {
     overview: 'Ringkasan', updated: 'Diperbarui {time}', noEvents: 'Belum ada acara.', registered: 'Terdaftar', paid: 'Lunas',
-    pending: 'Menunggu', checkedIn: 'Sudah masuk', ticketType: 'Jenis tiket', quota: 'Kuota', sold: 'Terjual',
+    pending: 'Menunggu', cancelled: 'Dibatalkan',
+    countsNote: 'Terdaftar = lunas + menunggu pembayaran + dibatalkan (oleh peserta atau staf, atau kedaluwarsa karena tidak dibayar tepat waktu). Kursi yang dibatalkan sudah dilepas.',
+    checkedIn: 'Sudah masuk', ticketType: 'Jenis tiket', quota: 'Kuota', sold: 'Terjual',
     device: 'Gerbang / perangkat', lastMinute: 'Menit terakhir', tenMinutes: '10 menit terakhir',
     events: 'Kelola acara', newEvent: 'Acara baru', eventTitle: 'Judul', slug: 'Slug', slugHint: 'dibuat dari judul bila kosong',
     date: 'Tanggal', timezone: 'Zona waktu', organizer: 'Penyelenggara', city: 'Kota', mapUrl: 'Tautan peta (opsional)',
