@@ -45,6 +45,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
         source="event.timezone", read_only=True, help_text="The event's time zone: show its times in it (WIB, WITA, WIT)."
     )
     ticket_name = serializers.CharField(source="ticket.name", read_only=True)
+    checked_in_at = serializers.DateTimeField(
+        source="checkin.checked_in_at", read_only=True, allow_null=True, help_text="When the ticket was used at the door, or null."
+    )
     cancel_reason = serializers.ChoiceField(
         choices=Registration.CancelReason.choices, allow_blank=True, read_only=True, help_text="Empty unless cancelled."
     )
@@ -61,7 +64,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "event", "ticket", "status", "amount", "qr_code", "qr_image_url", "ticket_pdf_url", "payment_ref", "paid_at",
             "created_at", "expires_at", "cancelled_at", "cancel_reason",
-            "event_title", "event_slug", "event_date", "event_location", "event_timezone", "ticket_name",
+            "event_title", "event_slug", "event_date", "event_location", "event_timezone", "ticket_name", "checked_in_at",
             "user", "user_email", "user_full_name",
             "order", "attendee_name", "attendee_email",
         ]
@@ -136,7 +139,7 @@ def _ticket_query() -> tuple[str, list[str], list[str]]:
 
 def _registrations_for(request, capability=permissions.DOOR):
     """Registrations `request` may see: one's own, and those of the events one holds `capability` on."""
-    registrations = Registration.objects.select_related("event", "ticket", "user")
+    registrations = Registration.objects.select_related("event", "ticket", "user", "checkin")
     ids = permissions.event_ids(request.user, capability)
     if ids is None:
         return registrations

@@ -52,3 +52,17 @@ def test_the_staff_overview_counts_and_explains_the_cancelled(page, base_url, st
     assert page.get_by_test_id("stat-paid").inner_text() == "1"
     assert page.get_by_test_id("stat-cancelled").inner_text() == "1"
     assert "kedaluwarsa" in page.get_by_test_id("stat-note").inner_text()
+
+
+def test_a_ticket_used_at_the_door_is_marked_used_on_the_dashboard(page, base_url, attendee, concert):
+    from checkins.tests.factories import CheckinFactory
+    from registrations import services
+
+    registration = services.mark_paid(registration=services.reserve(ticket=concert.tickets.get(), user=attendee),
+                                      paid_at=None)
+    CheckinFactory(registration=registration)
+    login(page, base_url, attendee.email)
+    page.goto(app_url(base_url, "dashboard"))
+    status = page.get_by_test_id("registration-status")
+    status.wait_for()
+    assert status.inner_text() == "Sudah dipakai"

@@ -177,3 +177,17 @@ def test_admin_cancels_a_paid_registration_as_staff(client_for, staff):
     assert response.status_code == 200
     assert response.json()["cancel_reason"] == "staff"
     assert _sold(registration.ticket) == 0
+
+
+def test_a_registration_says_when_it_was_used_at_the_door(db):
+    from checkins.tests.factories import CheckinFactory
+    from rest_framework.test import APIClient
+
+    used = CheckinFactory().registration
+    unused = RegistrationFactory(user=used.user, paid=True)
+    client = APIClient()
+    client.force_authenticate(used.user)
+    rows = {row["id"]: row for row in client.get("/api/v1/registrations/").json()["results"]}
+    assert rows[str(used.pk)]["checked_in_at"] is not None
+    assert rows[str(unused.pk)]["checked_in_at"] is None
+    assert rows[str(used.pk)]["event_timezone"] == used.event.timezone

@@ -21,7 +21,7 @@ export default {
     by: 'By {name}', openMap: 'Open in Maps',
   },
   registration: { event: 'Event', ticket: 'Ticket', amount: 'Amount', status: 'Status', expires: 'Pay before' },
-  status: { pending: 'Awaiting payment', paid: 'Paid', cancelled: 'Cancelled', expired: 'Expired', free: 'Free ticket' },
+  status: { pending: 'Awaiting payment', paid: 'Paid', cancelled: 'Cancelled', expired: 'Expired', free: 'Free ticket', used: 'Used at the door' },
   checkout: {
     title: 'Checkout', method: 'Payment method', pay: 'Pay now', redirecting: 'Redirecting…',
     missing: 'No registration given.', alreadyPaid: 'Paid already? See the payment status',

@@ -21,7 +21,7 @@ export default {
     by: 'Oleh {name}', openMap: 'Buka di Peta',
   },
   registration: { event: 'Acara', ticket: 'Tiket', amount: 'Jumlah', status: 'Status', expires: 'Bayar sebelum' },
-  status: { pending: 'Menunggu pembayaran', paid: 'Lunas', cancelled: 'Dibatalkan', expired: 'Kedaluwarsa', free: 'Tiket gratis' },
+  status: { pending: 'Menunggu pembayaran', paid: 'Lunas', cancelled: 'Dibatalkan', expired: 'Kedaluwarsa', free: 'Tiket gratis', used: 'Sudah dipakai' },
   checkout: {
     title: 'Pembayaran', method: 'Metode pembayaran', pay: 'Bayar sekarang', redirecting: 'Mengalihkan…',
     missing: 'Pendaftaran tidak disebutkan.', alreadyPaid: 'Sudah membayar? Lihat status pembayaran',

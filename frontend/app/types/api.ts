@@ -1467,6 +1467,11 @@ export interface components {
             /** @description The event's time zone: show its times in it (WIB, WITA, WIT). */
             readonly event_timezone: string;
             readonly ticket_name: string;
+            /**
+             * Format: date-time
+             * @description When the ticket was used at the door, or null.
+             */
+            readonly checked_in_at: string | null;
             /** Format: uuid */
             readonly user: string;
             /** Format: email */
