@@ -14,12 +14,12 @@ from registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-# Words that are English and never Indonesian (Indonesian uses "filter", "status", "email", "check-in" as its own):
+# Words that are English and never Indonesian (Indonesian uses "filter", "status", "email", "check-in", "log" as its own):
 # any of them on a page is an untranslated string.
 ENGLISH = {
     "the", "and", "of", "to", "by", "with", "for", "an", "select", "option", "add", "change", "delete",
     "save", "search", "show", "all", "history", "view", "you", "are", "enter", "times", "timezone", "hour", "hours",
-    "ahead", "behind", "note", "today", "now", "yesterday", "tomorrow", "home", "log", "out", "password", "action",
+    "ahead", "behind", "note", "today", "now", "yesterday", "tomorrow", "home", "out", "password", "action",
     "selected", "clear", "choose", "date", "time", "yes", "no", "unknown", "any", "this", "month", "year", "week",
     "past", "days", "results", "result", "total", "page", "next", "previous", "event", "events", "ticket",
     "tickets", "registration", "registrations", "payment", "payments", "paid", "pending", "cancelled", "name",
