@@ -580,6 +580,72 @@ export interface paths {
         patch: operations["events_tickets_partial_update"];
         trace?: never;
     };
+    "/api/v1/events/{slug}/vouchers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event's promo codes, with their use counts (admin, the event's managers) */
+        get: operations["events_vouchers_list"];
+        put?: never;
+        /** Create a promo code */
+        post: operations["events_vouchers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/vouchers/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A promo code */
+        get: operations["events_vouchers_retrieve"];
+        /** Replace a promo code */
+        put: operations["events_vouchers_update"];
+        post?: never;
+        /** Delete a promo code no order used */
+        delete: operations["events_vouchers_destroy"];
+        options?: never;
+        head?: never;
+        /** Change a promo code */
+        patch: operations["events_vouchers_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/events/{slug}/waitlist/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Waiting lists of an event
+         * @description Your own entries; the event's staff see all.
+         */
+        get: operations["events_waitlist_list"];
+        put?: never;
+        /**
+         * Join a sold-out ticket type's waiting list
+         * @description 201 with the entry (200 when already on the list: the quantity is updated while waiting).
+         */
+        post: operations["events_waitlist_create"];
+        /**
+         * Leave a waiting list
+         * @description `?ticket=<id>`. 204; seats held for you pass to the next in line.
+         */
+        delete: operations["events_waitlist_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files/": {
         parameters: {
             query?: never;
@@ -631,6 +697,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List orders
+         * @description Your own; admins see all, an event's managers that event's.
+         */
+        get: operations["orders_list"];
+        put?: never;
+        /**
+         * Buy several tickets in one order
+         * @description All or nothing: 201 with a pending order holding every ticket (paid at once when its total is 0), or a refusal that holds nothing. `limit_exceeded` and `sold_out` name the ticket type in `ticket`.
+         */
+        post: operations["orders_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order with its tickets */
+        get: operations["orders_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order and release its seats
+         * @description Buyers may cancel while payment is pending; admins and the event's managers may cancel a paid one (its payment is refunded through the payments app). Again → 200 unchanged.
+         */
+        post: operations["orders_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/quote/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price an order without buying it
+         * @description The lines, the discount of the promo code and the total; checks the same rules as buying.
+         */
+        post: operations["orders_quote_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/start/": {
         parameters: {
             query?: never;
@@ -640,7 +787,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Start (or resume) paying one's pending registration at a gateway. */
+        /** @description Start (or resume) paying one's pending order (or the order of a registration) at a gateway. */
         post: operations["payments_start_create"];
         delete?: never;
         options?: never;
@@ -843,6 +990,11 @@ export interface components {
             /** Format: date-time */
             minute: string;
             count: number;
+        };
+        AttendeeRequest: {
+            /** @default  */
+            name: string;
+            email?: string;
         };
         AuditEntry: {
             /** Format: uuid */
@@ -1085,6 +1237,21 @@ export interface components {
             readonly email: string;
             readonly full_name: string;
         };
+        ItemRequest: {
+            /**
+             * Format: uuid
+             * @description The id of a ticket type of the event.
+             */
+            ticket: string;
+            /** @description How many tickets of this type. */
+            quantity: number;
+        };
+        /**
+         * @description * `percent` - Percentage off
+         *     * `fixed` - Fixed amount off (IDR)
+         * @enum {string}
+         */
+        KindEnum: "percent" | "fixed";
         LoginRequest: {
             email: string;
             password: string;
@@ -1153,6 +1320,67 @@ export interface components {
             /** @default  */
             device: string;
         };
+        Order: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Order number */
+            readonly number: string;
+            /** Format: uuid */
+            readonly event: string;
+            readonly event_title: string;
+            readonly event_slug: string;
+            readonly status: components["schemas"]["OrderStatusEnum"];
+            /** Format: decimal */
+            readonly subtotal: string;
+            /** Format: decimal */
+            readonly discount: string;
+            /** Format: decimal */
+            readonly total: string;
+            /** @description The promo code applied, or null. */
+            readonly voucher: string | null;
+            /**
+             * Hold expires at
+             * Format: date-time
+             */
+            readonly expires_at: string | null;
+            /** Format: date-time */
+            readonly paid_at: string | null;
+            /** Format: date-time */
+            readonly cancelled_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description The order's tickets. */
+            readonly registrations: components["schemas"]["Registration"][];
+        };
+        OrderCreateRequest: {
+            /**
+             * Format: uuid
+             * @description The event's id.
+             */
+            event: string;
+            items: components["schemas"]["ItemRequest"][];
+            /**
+             * @description A promo code, in any case.
+             * @default
+             */
+            voucher: string;
+            /** @description One per ticket, in the order of `items`; the buyer's by default. */
+            attendees?: components["schemas"]["AttendeeRequest"][];
+            /**
+             * Format: uuid
+             * @description A waiting-list offer being claimed.
+             */
+            waitlist_entry?: string;
+        };
+        /**
+         * @description * `pending` - Pending payment
+         *     * `paid` - Paid
+         *     * `cancelled` - Cancelled
+         *     * `expired` - Expired
+         *     * `refunded` - Refunded
+         * @enum {string}
+         */
+        OrderStatusEnum: "pending" | "paid" | "cancelled" | "expired" | "refunded";
         PaginatedAuditEntryList: {
             /** @example 123 */
             count: number;
@@ -1243,6 +1471,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["File"][];
         };
+        PaginatedOrderList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Order"][];
+        };
         PaginatedRegistrationList: {
             /** @example 123 */
             count: number;
@@ -1302,6 +1545,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["User"][];
+        };
+        PaginatedVoucherList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Voucher"][];
+        };
+        PaginatedWaitlistEntryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["WaitlistEntry"][];
         };
         PairRequest: {
             /** @description The pairing code (case, spaces and dashes ignored). */
@@ -1371,6 +1644,26 @@ export interface components {
             /** Format: date-time */
             sales_end?: string | null;
         };
+        PatchedVoucherRequest: {
+            /** @description Buyers type it in any case. */
+            code?: string;
+            kind?: components["schemas"]["KindEnum"];
+            /** Format: decimal */
+            value?: string;
+            /** @description Ticket types it applies to; empty for all of the event's. */
+            tickets?: string[];
+            /** Format: date-time */
+            valid_from?: string | null;
+            /** Format: date-time */
+            valid_until?: string | null;
+            /**
+             * Maximum uses
+             * @description Leave empty for no limit.
+             */
+            max_uses?: number | null;
+            /** Active */
+            is_active?: boolean;
+        };
         PaymentOutput: {
             /** Format: uuid */
             payment: string;
@@ -1407,6 +1700,43 @@ export interface components {
          * @enum {string}
          */
         ProviderEnum: "midtrans" | "xendit";
+        Quote: {
+            /** Format: uuid */
+            event: string;
+            lines: components["schemas"]["QuoteLine"][];
+            readonly voucher: string | null;
+            /** Format: decimal */
+            subtotal: string;
+            /** Format: decimal */
+            discount: string;
+            /** Format: decimal */
+            total: string;
+        };
+        QuoteLine: {
+            /** Format: uuid */
+            ticket: string;
+            ticket_name: string;
+            quantity: number;
+            /** Format: decimal */
+            unit_price: string;
+            /** Format: decimal */
+            amount: string;
+            /** Format: decimal */
+            discount: string;
+        };
+        QuoteRequestRequest: {
+            /**
+             * Format: uuid
+             * @description The event's id.
+             */
+            event: string;
+            items: components["schemas"]["ItemRequest"][];
+            /**
+             * @description A promo code, in any case.
+             * @default
+             */
+            voucher: string;
+        };
         RefreshRequest: {
             /** @description The refresh token; omit it to use the httpOnly refresh cookie instead. */
             refresh?: string;
@@ -1477,6 +1807,15 @@ export interface components {
             /** Format: email */
             readonly user_email: string;
             readonly user_full_name: string;
+            /**
+             * Format: uuid
+             * @description The order this ticket belongs to.
+             */
+            readonly order: string;
+            /** @description Who the ticket admits (the buyer's name by default). */
+            readonly attendee_name: string;
+            /** Format: email */
+            readonly attendee_email: string;
         };
         RegistrationCreateRequest: {
             /**
@@ -1563,8 +1902,16 @@ export interface components {
             values: number[];
         };
         StartInputRequest: {
-            /** Format: uuid */
-            registration: string;
+            /**
+             * Format: uuid
+             * @description A ticket to pay: its whole order is paid.
+             */
+            registration?: string;
+            /**
+             * Format: uuid
+             * @description An order to pay (instead of `registration`).
+             */
+            order?: string;
             /**
              * @description The gateway; or name `method` instead.
              *
@@ -1771,6 +2118,98 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        Voucher: {
+            /** Format: uuid */
+            readonly id: string;
+            /** @description Buyers type it in any case. */
+            code: string;
+            kind: components["schemas"]["KindEnum"];
+            /** Format: decimal */
+            value: string;
+            /** @description Ticket types it applies to; empty for all of the event's. */
+            tickets: string[];
+            /** Format: date-time */
+            valid_from: string | null;
+            /** Format: date-time */
+            valid_until: string | null;
+            /**
+             * Maximum uses
+             * @description Leave empty for no limit.
+             */
+            max_uses: number | null;
+            /** Times used */
+            readonly used: number;
+            readonly uses_left: number | null;
+            /** Active */
+            is_active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        VoucherRequest: {
+            /** @description Buyers type it in any case. */
+            code: string;
+            kind?: components["schemas"]["KindEnum"];
+            /** Format: decimal */
+            value: string;
+            /** @description Ticket types it applies to; empty for all of the event's. */
+            tickets?: string[];
+            /** Format: date-time */
+            valid_from?: string | null;
+            /** Format: date-time */
+            valid_until?: string | null;
+            /**
+             * Maximum uses
+             * @description Leave empty for no limit.
+             */
+            max_uses?: number | null;
+            /** Active */
+            is_active?: boolean;
+        };
+        WaitlistEntry: {
+            /** Format: uuid */
+            readonly id: string;
+            /** Format: uuid */
+            readonly event: string;
+            /**
+             * Ticket type
+             * Format: uuid
+             */
+            readonly ticket: string;
+            readonly ticket_name: string;
+            readonly quantity: number;
+            readonly status: components["schemas"]["WaitlistEntryStatusEnum"];
+            /** @description Place in line while waiting, 1 for the first. */
+            readonly position: number | null;
+            /**
+             * Offer held until
+             * Format: date-time
+             */
+            readonly offered_until: string | null;
+            /** Format: uuid */
+            readonly order: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: email */
+            readonly user_email: string;
+        };
+        /**
+         * @description * `waiting` - Waiting
+         *     * `offered` - Offered
+         *     * `claimed` - Claimed
+         *     * `expired` - Offer expired
+         *     * `left` - Left the list
+         * @enum {string}
+         */
+        WaitlistEntryStatusEnum: "waiting" | "offered" | "claimed" | "expired" | "left";
+        WaitlistJoinRequest: {
+            /**
+             * Format: uuid
+             * @description A sold-out ticket type of the event.
+             */
+            ticket: string;
+            /** @default 1 */
+            quantity: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1780,6 +2219,7 @@ export interface components {
 }
 export type AdminUser = components['schemas']['AdminUser'];
 export type AdmissionsPerMinute = components['schemas']['AdmissionsPerMinute'];
+export type AttendeeRequest = components['schemas']['AttendeeRequest'];
 export type AuditEntry = components['schemas']['AuditEntry'];
 export type BlankEnum = components['schemas']['BlankEnum'];
 export type BucketEnum = components['schemas']['BucketEnum'];
@@ -1799,6 +2239,8 @@ export type EventRequest = components['schemas']['EventRequest'];
 export type EventRole = components['schemas']['EventRole'];
 export type File = components['schemas']['File'];
 export type FileOwner = components['schemas']['FileOwner'];
+export type ItemRequest = components['schemas']['ItemRequest'];
+export type KindEnum = components['schemas']['KindEnum'];
 export type LoginRequest = components['schemas']['LoginRequest'];
 export type LoginResponse = components['schemas']['LoginResponse'];
 export type Manifest = components['schemas']['Manifest'];
@@ -1806,16 +2248,22 @@ export type ManifestTicket = components['schemas']['ManifestTicket'];
 export type Me = components['schemas']['Me'];
 export type MethodEnum = components['schemas']['MethodEnum'];
 export type OfflineScanRequest = components['schemas']['OfflineScanRequest'];
+export type Order = components['schemas']['Order'];
+export type OrderCreateRequest = components['schemas']['OrderCreateRequest'];
+export type OrderStatusEnum = components['schemas']['OrderStatusEnum'];
 export type PaginatedAuditEntryList = components['schemas']['PaginatedAuditEntryList'];
 export type PaginatedCheckinList = components['schemas']['PaginatedCheckinList'];
 export type PaginatedDeviceList = components['schemas']['PaginatedDeviceList'];
 export type PaginatedDeviceScanList = components['schemas']['PaginatedDeviceScanList'];
 export type PaginatedEventList = components['schemas']['PaginatedEventList'];
 export type PaginatedFileList = components['schemas']['PaginatedFileList'];
+export type PaginatedOrderList = components['schemas']['PaginatedOrderList'];
 export type PaginatedRegistrationList = components['schemas']['PaginatedRegistrationList'];
 export type PaginatedTeamMemberList = components['schemas']['PaginatedTeamMemberList'];
 export type PaginatedTicketList = components['schemas']['PaginatedTicketList'];
 export type PaginatedUserList = components['schemas']['PaginatedUserList'];
+export type PaginatedVoucherList = components['schemas']['PaginatedVoucherList'];
+export type PaginatedWaitlistEntryList = components['schemas']['PaginatedWaitlistEntryList'];
 export type PairRequest = components['schemas']['PairRequest'];
 export type Paired = components['schemas']['Paired'];
 export type PairingCode = components['schemas']['PairingCode'];
@@ -1824,9 +2272,13 @@ export type PatchedAdminUserRequest = components['schemas']['PatchedAdminUserReq
 export type PatchedEventRequest = components['schemas']['PatchedEventRequest'];
 export type PatchedMeRequest = components['schemas']['PatchedMeRequest'];
 export type PatchedTicketRequest = components['schemas']['PatchedTicketRequest'];
+export type PatchedVoucherRequest = components['schemas']['PatchedVoucherRequest'];
 export type PaymentOutput = components['schemas']['PaymentOutput'];
 export type PaymentOutputStatusEnum = components['schemas']['PaymentOutputStatusEnum'];
 export type ProviderEnum = components['schemas']['ProviderEnum'];
+export type Quote = components['schemas']['Quote'];
+export type QuoteLine = components['schemas']['QuoteLine'];
+export type QuoteRequestRequest = components['schemas']['QuoteRequestRequest'];
 export type RefreshRequest = components['schemas']['RefreshRequest'];
 export type RegisterRequest = components['schemas']['RegisterRequest'];
 export type Registration = components['schemas']['Registration'];
@@ -1858,6 +2310,11 @@ export type UploadRequest = components['schemas']['UploadRequest'];
 export type User = components['schemas']['User'];
 export type UserRoleEnum = components['schemas']['UserRoleEnum'];
 export type Verdict = components['schemas']['Verdict'];
+export type Voucher = components['schemas']['Voucher'];
+export type VoucherRequest = components['schemas']['VoucherRequest'];
+export type WaitlistEntry = components['schemas']['WaitlistEntry'];
+export type WaitlistEntryStatusEnum = components['schemas']['WaitlistEntryStatusEnum'];
+export type WaitlistJoinRequest = components['schemas']['WaitlistJoinRequest'];
 export type $defs = Record<string, never>;
 export interface operations {
     audit_list: {
@@ -5127,6 +5584,818 @@ export interface operations {
             };
         };
     };
+    events_vouchers_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedVoucherList"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_vouchers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoucherRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VoucherRequest"];
+                "multipart/form-data": components["schemas"]["VoucherRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Voucher"];
+                };
+            };
+            /** @description Codes: `invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_vouchers_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Voucher"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_vouchers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoucherRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VoucherRequest"];
+                "multipart/form-data": components["schemas"]["VoucherRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Voucher"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_vouchers_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `voucher_in_use` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_vouchers_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedVoucherRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedVoucherRequest"];
+                "multipart/form-data": components["schemas"]["PatchedVoucherRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Voucher"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_waitlist_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWaitlistEntryList"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_waitlist_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistJoinRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WaitlistJoinRequest"];
+                "multipart/form-data": components["schemas"]["WaitlistJoinRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            /** @description Codes: `invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `seats_available`, `limit_exceeded` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_waitlist_destroy: {
+        parameters: {
+            query: {
+                /** @description The ticket type whose list to leave. */
+                ticket: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Codes: `invalid` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     files_list: {
         parameters: {
             query?: {
@@ -5540,7 +6809,95 @@ export interface operations {
             };
         };
     };
-    payments_start_create: {
+    orders_list: {
+        parameters: {
+            query?: {
+                /** @description An event id. */
+                event?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description * `pending` - Pending payment
+                 *     * `paid` - Paid
+                 *     * `cancelled` - Cancelled
+                 *     * `expired` - Expired
+                 *     * `refunded` - Refunded
+                 */
+                status?: "pending" | "paid" | "cancelled" | "expired" | "refunded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOrderList"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    orders_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -5548,6 +6905,395 @@ export interface operations {
             cookie?: never;
         };
         requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OrderCreateRequest"];
+                "multipart/form-data": components["schemas"]["OrderCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Codes: `invalid`, `invalid_voucher` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `sold_out`, `limit_exceeded`, `sales_closed`, `already_registered`, `offer_expired` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    orders_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    orders_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_cancellable` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    orders_quote_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuoteRequestRequest"];
+                "multipart/form-data": components["schemas"]["QuoteRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Codes: `invalid`, `invalid_voucher` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `sold_out`, `limit_exceeded`, `sales_closed`, `already_registered`, `offer_expired` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    payments_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["StartInputRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["StartInputRequest"];
