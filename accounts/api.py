@@ -96,6 +96,8 @@ class EventRoleSerializer(serializers.Serializer):
     event = serializers.UUIDField()
     slug = serializers.CharField()
     title = serializers.CharField()
+    event_date = serializers.DateTimeField(help_text="When the event starts (the scanner's event picker shows it).")
+    timezone = serializers.CharField(help_text="The event's time zone.")
     role = serializers.CharField(help_text="`manager` or `door`.")
 
 
@@ -111,7 +113,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EventRoleSerializer(many=True))
     def get_event_roles(self, user) -> list[dict]:
-        return hooks.event_roles(user)
+        return EventRoleSerializer(hooks.event_roles(user), many=True).data
 
 
 class AdminUserSerializer(serializers.ModelSerializer):

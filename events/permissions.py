@@ -111,6 +111,9 @@ def listed_roles(user) -> list[dict]:
     """Return the user's team roles as `auth/me/` lists them, soonest event first."""
     members = EventMember.objects.filter(user_id=user.pk).select_related("event").order_by("event__event_date")
     return [
-        {"event": member.event_id, "slug": member.event.slug, "title": member.event.title, "role": member.role}
+        {
+            "event": member.event_id, "slug": member.event.slug, "title": member.event.title,
+            "event_date": member.event.event_date, "timezone": member.event.timezone, "role": member.role,
+        }
         for member in members
     ]

@@ -83,9 +83,9 @@ class FileListCreate(generics.ListAPIView):
         query = FileFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        staff = selectors.sees_owners(self.request.user)
+        staff = selectors.lists_as_staff(self.request.user, params.get("event"))
         return selectors.filter_files(
-            selectors.visible_files(user=self.request.user).select_related("user"),
+            selectors.visible_files(user=self.request.user, staff=staff).select_related("user"),
             event=params.get("event"),
             registration=params.get("registration"),
             owner=params.get("user") if staff else None,

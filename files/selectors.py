@@ -9,16 +9,30 @@ from eventhub.queries import search as search_in
 from .models import File
 
 
-def visible_files(*, user) -> QuerySet:
-    """Return the files `user` may read: their own, every file for admins, their events' for managers."""
+def visible_files(*, user, staff: bool = True) -> QuerySet:
+    """Return the files `user` may read: their own, every file for admins, their events' for managers.
+
+    `staff=False`: their own only, whatever their team roles.
+    """
     if not user.is_authenticated:
         return File.objects.none()
-    ids = permissions.event_ids(user, permissions.MANAGE)
+    ids = permissions.event_ids(user, permissions.MANAGE) if staff else set()
     if ids is None:
         return File.objects.all()
     if ids:
         return File.objects.filter(Q(user=user) | Q(registration__event_id__in=ids))
     return File.objects.filter(user=user)
+
+
+def lists_as_staff(user, event_id) -> bool:
+    """Return whether a list is a staff view: an admin's, or a manager's naming (`?event=`) an event they manage.
+
+    Otherwise it is the user's own files, as on their dashboard: a manager's own uploads stay apart from
+    their attendees'.
+    """
+    if permissions.is_admin(user):
+        return True
+    return event_id is not None and permissions.holds(user, permissions.MANAGE, event_id)
 
 
 def sees_owners(user) -> bool:

@@ -2,8 +2,8 @@
 
 A user sees only their own registrations; anything else is 404, never 403, so
 ids cannot be probed. Admins see all and filter by event, status and email;
-an event's team (managers and door staff) also sees that event's, and its
-managers cancel them (events.permissions).
+an event's team (managers and door staff) also sees that event's (its list
+with `?event=`), and its managers cancel them (events.permissions).
 """
 
 import functools
@@ -96,7 +96,9 @@ class RegistrationCreateSerializer(serializers.Serializer):
 class RegistrationFilterSerializer(serializers.Serializer):
     event = serializers.UUIDField(required=False, help_text="An event id.")
     status = serializers.ChoiceField(choices=Registration.Status.choices, required=False)
-    search = serializers.CharField(required=False, help_text="Admins: part of the attendee's email address or name.")
+    search = serializers.CharField(
+        required=False, help_text="Staff (admins; an event's team with `event`): part of the attendee's email address or name."
+    )
 
 
 def _named_ticket(data) -> Ticket | None:
@@ -148,18 +150,38 @@ def _registrations_for(request, capability=permissions.DOOR):
     return registrations.filter(Q(user=request.user) | Q(event_id__in=ids))
 
 
-def _shown_registrations(request):
-    """Return the registrations a reader may see, after releasing their holds whose payment window ran out."""
+def _shown_registrations(request, *, staff: bool = True):
+    """Return the registrations a reader may see, after releasing their holds whose payment window ran out.
+
+    `staff=False`: only the reader's own, whatever their team roles.
+    """
+    staff = staff and permissions.holds(request.user, permissions.DOOR)
     # Staff read others' registrations too: release every stale hold, not only the reader's.
     if not openapi.describing(request):
-        services.expire_stale(user=None if permissions.holds(request.user, permissions.DOOR) else request.user)
+        services.expire_stale(user=None if staff else request.user)
+    if not staff:
+        return Registration.objects.select_related("event", "ticket", "user", "checkin").filter(user=request.user)
     return _registrations_for(request)
+
+
+def _lists_as_staff(request, event_id) -> bool:
+    """Return whether a list is a staff view: an admin's, or one naming an event the reader works (DOOR).
+
+    Anyone else's list, and a team member's without `?event=` of their event, is their own tickets
+    as an attendee: a volunteer's "my tickets" never shows the attendees of the event they scan.
+    """
+    if permissions.is_admin(request.user):
+        return True
+    return event_id is not None and permissions.holds(request.user, permissions.DOOR, event_id)
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="List registrations",
-        description="Your own; admins see everyone's, an event's team that event's too.",
+        description=(
+            "Your own tickets; admins see everyone's. An event's team (managers, door staff) lists that event's "
+            "with `?event=<its id>`; without it, a team member gets their own tickets only."
+        ),
         parameters=[RegistrationFilterSerializer],
     ),
     post=extend_schema(
@@ -177,12 +199,13 @@ class RegistrationListView(generics.ListCreateAPIView):
         params = RegistrationFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
-        registrations = _shown_registrations(self.request).order_by("-created_at", "id")
+        staff = _lists_as_staff(self.request, filters.get("event"))
+        registrations = _shown_registrations(self.request, staff=staff).order_by("-created_at", "id")
         if filters.get("event"):
             registrations = registrations.filter(event_id=filters["event"])
         if filters.get("status"):
             registrations = registrations.filter(status=filters["status"])
-        if filters.get("search") and permissions.holds(self.request.user, permissions.DOOR):
+        if filters.get("search") and staff:
             term = filters["search"]
             registrations = registrations.filter(Q(user__email__icontains=term) | Q(user__full_name__icontains=term))
         return registrations

@@ -129,12 +129,12 @@ class OrderFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
 
 
-def _orders_for(request):
-    """Orders `request` may see: one's own, and those of the events one manages."""
+def _orders_for(request, *, staff: bool = True):
+    """Orders `request` may see: one's own, and (`staff`) those of the events one manages."""
     orders = Order.objects.select_related("event", "voucher").prefetch_related(
         Prefetch("registrations", Registration.objects.select_related("event", "ticket", "user").order_by("created_at", "id"))
     )
-    ids = permissions.event_ids(request.user, permissions.MANAGE)
+    ids = permissions.event_ids(request.user, permissions.MANAGE) if staff else set()
     if ids is None:
         return orders
     if not ids:
@@ -143,7 +143,8 @@ def _orders_for(request):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="List orders", description="Your own; admins see all, an event's managers that event's.",
+    get=extend_schema(summary="List orders", description=(
+        "Your own; admins see all, an event's managers that event's with `?event=<its id>`."),
                       parameters=[OrderFilterSerializer]),
     post=extend_schema(
         summary="Buy several tickets in one order",
@@ -162,8 +163,13 @@ class OrderListView(generics.ListCreateAPIView):
     def get_queryset(self):
         params = OrderFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        services.expire_orders(user=None if permissions.holds(self.request.user, permissions.MANAGE) else self.request.user)
-        orders = _orders_for(self.request).order_by("-created_at", "id")
+        event = params.validated_data.get("event")
+        # A manager's list without `?event=` of their event is their own orders as a buyer, as for registrations/.
+        staff = permissions.is_admin(self.request.user) or (
+            event is not None and permissions.holds(self.request.user, permissions.MANAGE, event)
+        )
+        services.expire_orders(user=None if staff else self.request.user)
+        orders = _orders_for(self.request, staff=staff).order_by("-created_at", "id")
         if params.validated_data.get("event"):
             orders = orders.filter(event_id=params.validated_data["event"])
         if params.validated_data.get("status"):

@@ -3,6 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from events.tests.factories import TicketFactory
+from files.tests.factories import FileFactory
+from registrations.tests.factories import RegistrationFactory
+
 from .principals import build_world
 
 pytestmark = pytest.mark.django_db
@@ -15,13 +19,54 @@ def w():
 
 def test_api_lists_show_only_the_managers_events(w):
     api = w.api_client("other_manager")
-    registrations = api.get(reverse("api-registrations"), {"page_size": 100}).data["results"]
+    mine = {"event": str(w.other_event.pk), "page_size": 100}
+    registrations = api.get(reverse("api-registrations"), mine).data["results"]
     assert {r["id"] for r in registrations} == {str(w.other_registration.pk)}
-    files = api.get(reverse("files_api:file-list")).data["results"]
+    files = api.get(reverse("files_api:file-list"), mine).data["results"]
     assert {f["id"] for f in files} == {str(w.other_file.pk)}
+    orders = api.get(reverse("api-orders"), mine).data["results"]
+    assert {o["id"] for o in orders} == {str(w.other_registration.order_id)}
     assert api.get(reverse("api-checkins")).data["results"] == []
     # Filtering by the other event finds nothing either.
-    assert api.get(reverse("api-registrations"), {"event": str(w.event.pk)}).data["count"] == 0
+    theirs = {"event": str(w.event.pk)}
+    for name in ("api-registrations", "files_api:file-list", "api-orders"):
+        assert api.get(reverse(name), theirs).data["count"] == 0, name
+
+
+@pytest.mark.parametrize("principal", ["manager", "door"])
+def test_a_team_members_lists_without_their_event_are_their_own_tickets(w, principal):
+    """The PWA's "my tickets" and "my files" of a volunteer never list the attendees of the event they work."""
+    member = getattr(w, principal)
+    own = RegistrationFactory(user=member, ticket=TicketFactory(), paid=True)
+    own_file = FileFactory(user=member, registration=own)
+    api = w.api_client(principal)
+    for query in ({}, {"status": "paid"}, {"search": w.attendee.email}, {"event": str(w.other_event.pk)}):
+        registrations = api.get(reverse("api-registrations"), query).data["results"]
+        assert [r["id"] for r in registrations] == ([str(own.pk)] if "event" not in query else []), query
+    assert [o["id"] for o in api.get(reverse("api-orders")).data["results"]] == [str(own.order_id)]
+    assert [f["id"] for f in api.get(reverse("files_api:file-list")).data["results"]] == [str(own_file.pk)]
+    # Their own ticket is still theirs to open.
+    assert api.get(reverse("api-registration", kwargs={"pk": own.pk})).status_code == 200
+
+
+def test_the_door_lists_and_searches_its_events_attendees_by_event(w):
+    api = w.api_client("door")
+    event = {"event": str(w.event.pk)}
+    listed = {r["id"] for r in api.get(reverse("api-registrations"), event).data["results"]}
+    assert str(w.registration.pk) in listed and str(w.other_registration.pk) not in listed
+    found = api.get(reverse("api-registrations"), {**event, "search": w.attendee.email}).data["results"]
+    assert [r["id"] for r in found] == [str(w.registration.pk)]
+    # Orders and files are the managers': the door gets its own only, even naming the event.
+    assert api.get(reverse("api-orders"), event).data["count"] == 0
+    assert api.get(reverse("files_api:file-list"), event).data["count"] == 0
+
+
+def test_an_admins_lists_stay_everyones(w):
+    api = w.api_client("admin")
+    registrations = {r["id"] for r in api.get(reverse("api-registrations"), {"page_size": 100}).data["results"]}
+    assert {str(w.registration.pk), str(w.other_registration.pk)} <= registrations
+    files = {f["id"] for f in api.get(reverse("files_api:file-list")).data["results"]}
+    assert files == {str(w.file.pk), str(w.other_file.pk)}
 
 
 def test_api_details_of_another_event_are_404(w):
@@ -40,10 +85,12 @@ def test_api_details_of_another_event_are_404(w):
 
 def test_the_manager_of_the_event_reads_them(w):
     api = w.api_client("manager")
-    registrations = api.get(reverse("api-registrations"), {"page_size": 100}).data["results"]
+    event = {"event": str(w.event.pk), "page_size": 100}
+    registrations = api.get(reverse("api-registrations"), event).data["results"]
     assert str(w.registration.pk) in {r["id"] for r in registrations}
     assert str(w.other_registration.pk) not in {r["id"] for r in registrations}
-    files = api.get(reverse("files_api:file-list")).data["results"]
+    assert str(w.registration.order_id) in {o["id"] for o in api.get(reverse("api-orders"), event).data["results"]}
+    files = api.get(reverse("files_api:file-list"), event).data["results"]
     assert [f["id"] for f in files] == [str(w.file.pk)] and files[0]["user"]["email"] == w.attendee.email
 
 

@@ -83,6 +83,9 @@ def test_me_lists_the_users_event_roles(client_for, event, manager):
     assert sorted((r["slug"], r["role"]) for r in me["event_roles"]) == sorted(
         [(event.slug, "manager"), (other.slug, "door")]
     )
+    listed = next(r for r in me["event_roles"] if r["slug"] == event.slug)
+    assert listed["event"] == str(event.pk) and listed["title"] == event.title and listed["timezone"] == event.timezone
+    assert listed["event_date"] == event.event_date.astimezone().isoformat()
     assert client_for(UserFactory()).get(reverse("api-me")).data["event_roles"] == []
 
 

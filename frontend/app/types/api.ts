@@ -706,7 +706,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Your own; admins see all, an event's managers that event's.
+         * @description Your own; admins see all, an event's managers that event's with `?event=<its id>`.
          */
         get: operations["orders_list"];
         put?: never;
@@ -838,7 +838,7 @@ export interface paths {
         };
         /**
          * List registrations
-         * @description Your own; admins see everyone's, an event's team that event's too.
+         * @description Your own tickets; admins see everyone's. An event's team (managers, door staff) lists that event's with `?event=<its id>`; without it, a team member gets their own tickets only.
          */
         get: operations["registrations_list"];
         put?: never;
@@ -1207,6 +1207,13 @@ export interface components {
             event: string;
             slug: string;
             title: string;
+            /**
+             * Format: date-time
+             * @description When the event starts (the scanner's event picker shows it).
+             */
+            event_date: string;
+            /** @description The event's time zone. */
+            timezone: string;
             /** @description `manager` or `door`. */
             role: string;
         };
@@ -7546,7 +7553,7 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description Admins: part of the attendee's email address or name. */
+                /** @description Staff (admins; an event's team with `event`): part of the attendee's email address or name. */
                 search?: string;
                 /**
                  * @description * `pending` - Pending payment
