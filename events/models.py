@@ -139,6 +139,14 @@ class Ticket(TimestampedModel):
     def is_free(self) -> bool:
         return self.price == 0
 
+    @property
+    def quantity_choices(self) -> range:
+        """Return how many of this type one order may ask for now: 0 up to the buyer cap, the order cap, the seats left.
+
+        Read through the event (`event.tickets.all()`); tickets already held count when the order is placed.
+        """
+        return range(min(self.max_per_user, self.event.max_tickets_per_order, self.seats_left) + 1)
+
 
 class EventMember(models.Model):
     """A user's role on one event's team, besides their platform role.

@@ -9,7 +9,8 @@ from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -132,11 +133,16 @@ def event_list(request):
 def event_detail(request, slug):
     """One active event with its ticket types, prices, seats left and a register button per ticket."""
     event = get_object_or_404(Event, slug=slug, is_active=True)
+    if request.GET.get("offer"):
+        # A waiting-list offer's link: its seats are claimed at the order checkout.
+        return redirect(f"{reverse('registrations:checkout', kwargs={'slug': event.slug})}?"
+                        f"{urlencode({'offer': request.GET['offer'][:64]})}")
     hooks.release_expired_holds(event_id=event.pk)
     now = timezone.now()
     tickets = [(ticket, sales_state(ticket, now)) for ticket in event.tickets.all()]
     return render(request, "events/detail.html", {
         "event": event, "tickets": tickets, "share": share_card(event),
+        "on_sale": any(state.on_sale for _ticket, state in tickets),
     })
 
 

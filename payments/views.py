@@ -40,9 +40,19 @@ class CheckoutForm(forms.Form):
 
 
 def _own_registration(request, registration_id) -> Registration:
-    return get_object_or_404(
-        Registration.objects.select_related("event", "ticket"), pk=registration_id, user=request.user
+    """Return the lead ticket of the user's order that holds `registration_id`: the one its payment is on."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "ticket", "order__voucher"), pk=registration_id,
+        user=request.user,
     )
+    lead = registration.order.lead_registration()
+    if lead.pk != registration.pk:
+        lead = Registration.objects.select_related("event", "ticket", "order__voucher").get(pk=lead.pk)
+    return lead
+
+
+def _order_tickets(registration: Registration) -> list[Registration]:
+    return list(registration.order.registrations.select_related("ticket", "user").order_by("pk"))
 
 
 def _latest_payment(registration: Registration) -> Payment | None:
@@ -79,6 +89,7 @@ def checkout(request, registration_id):
     live = registration.payments.filter(status=Payment.Status.PENDING).exclude(redirect_url="").first()
     return render(request, "payments/checkout.html", {
         "registration": registration, "event": registration.event, "ticket": registration.ticket,
+        "order": registration.order, "tickets": _order_tickets(registration),
         "form": form, "offers": offers, "live": live,
         "payable": registration.status == Registration.Status.PENDING,
     }, status=status)
@@ -93,6 +104,7 @@ def pending(request, registration_id):
         return redirect("payments:success", registration_id=registration.pk)
     return render(request, "payments/pending.html", {
         "registration": registration, "event": registration.event, "payment": _latest_payment(registration),
+        "order": registration.order, "tickets": _order_tickets(registration),
         "status_url": reverse("payments:status", args=[registration.pk]),
     })
 
@@ -119,12 +131,19 @@ def success(request, registration_id):
     registration = _own_registration(request, registration_id)
     if registration.status != Registration.Status.PAID:
         return redirect("payments:pending", registration_id=registration.pk)
-    svg = qr.render_svg(registration.qr_code)
-    svg = svg[svg.find("<svg"):]
+    tickets = [
+        {"registration": ticket, "qr_svg": _qr_svg(ticket), "dashboard_url": _dashboard_url(ticket)}
+        for ticket in _order_tickets(registration) if ticket.status == Registration.Status.PAID
+    ]
     return render(request, "payments/success.html", {
         "registration": registration, "event": registration.event, "ticket": registration.ticket,
+        "order": registration.order, "tickets": tickets,
         "payment": registration.payments.filter(status=Payment.Status.PAID).first(),
-        # Our own generated SVG (no user input in it).
-        "qr_svg": mark_safe(svg),  # noqa: S308
         "dashboard_url": _dashboard_url(registration),
     })
+
+
+def _qr_svg(registration: Registration) -> str:
+    svg = qr.render_svg(registration.qr_code)
+    # Our own generated SVG (no user input in it).
+    return mark_safe(svg[svg.find("<svg"):])  # noqa: S308

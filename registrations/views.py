@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -73,18 +74,31 @@ def _view_of(registration: Registration, now) -> dict:
     }
 
 
+def _order_view(order, now) -> dict:
+    """Return what the dashboard shows of an order: its tickets (lead first) and the lead's payment state."""
+    tickets = [_view_of(registration, now) for registration in order.registrations.all()]
+    lead = tickets[0]
+    return {**lead, "order": order, "tickets": tickets}
+
+
 @login_required
 def dashboard(request):
-    """My registrations: status, event time, QR when paid, pay or cancel while pending."""
+    """My orders and their tickets: status, event time, QR when paid, pay or cancel while pending."""
     now = timezone.now()
     # A hold whose payment window has run out is no longer a ticket: release it before listing.
     services.expire_stale(now=now, user=request.user)
-    registrations = request.user.registrations.select_related("event", "ticket", "checkin").order_by("-created_at")
+    orders = request.user.orders.select_related("event", "voucher").prefetch_related(
+        Prefetch("registrations", queryset=Registration.objects.select_related("event", "ticket", "checkin", "user")
+                 .order_by("pk"))
+    ).order_by("-created_at")
     current, history = [], []
-    for registration in registrations:
-        upcoming = registration.is_active and registration.event.event_date > now
-        (current if upcoming else history).append(_view_of(registration, now))
-    current.sort(key=lambda item: item["registration"].event.event_date)
+    for order in orders:
+        if not order.registrations.all():
+            continue
+        item = _order_view(order, now)
+        upcoming = any(r.is_active for r in order.registrations.all()) and order.event.event_date > now
+        (current if upcoming else history).append(item)
+    current.sort(key=lambda item: item["order"].event.event_date)
     return render(request, "registrations/dashboard.html", {"current": current, "history": history})
 
 
