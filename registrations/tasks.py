@@ -1,12 +1,24 @@
 """Background tasks of registrations: the emails, sent after the change commits."""
 
 import logging
+from collections.abc import Callable
 
 from django.tasks import task
 
 from eventhub.mail import retry_later
 
 logger = logging.getLogger(__name__)
+
+
+def _send_or_retry(send: Callable[[], None], *, retry, args: tuple, attempt: int, what: str) -> None:
+    """Send an email; on failure queue `retry(*args)` with backoff, and raise once no retry is left."""
+    try:
+        send()
+    except Exception:
+        queued = retry_later(retry, *args, attempt=attempt)
+        logger.exception("Sending %s failed (attempt %d, %s)", what, attempt, "retry queued" if queued else "giving up")
+        if not queued:
+            raise
 
 
 @task(queue_name="email")
@@ -20,16 +32,25 @@ def send_registration_email(registration_id: str, kind: str, attempt: int = 1) -
     )
     if registration is None:
         return
-    try:
-        emails.send(registration=registration, kind=kind)
-    except Exception:
-        queued = retry_later(send_registration_email, registration_id, kind, attempt=attempt)
-        logger.exception(
-            "Sending the %s email for registration %s failed (attempt %d, %s)",
-            kind, registration_id, attempt, "retry queued" if queued else "giving up",
-        )
-        if not queued:
-            raise
+    _send_or_retry(
+        lambda: emails.send(registration=registration, kind=kind), retry=send_registration_email,
+        args=(registration_id, kind), attempt=attempt, what=f"the {kind} email for registration {registration_id}",
+    )
+
+
+@task(queue_name="email")
+def send_order_email(order_id: str, kind: str, attempt: int = 1) -> None:
+    """Send one order email to its buyer (`received`, `confirmed`, `cancelled`), retrying with backoff on failure."""
+    from . import emails
+    from .models import Order
+
+    order = Order.objects.select_related("user", "event", "voucher").filter(pk=order_id).first()
+    if order is None:
+        return
+    _send_or_retry(
+        lambda: emails.send_order(order=order, kind=kind), retry=send_order_email,
+        args=(order_id, kind), attempt=attempt, what=f"the {kind} email for order {order_id}",
+    )
 
 
 @task(queue_name="email")
@@ -41,13 +62,7 @@ def send_waitlist_offer_email(entry_id: str, attempt: int = 1) -> None:
     entry = WaitlistEntry.objects.select_related("user", "event", "ticket").filter(pk=entry_id).first()
     if entry is None or entry.status != WaitlistEntry.Status.OFFERED:
         return
-    try:
-        emails.send_waitlist_offer(entry=entry)
-    except Exception:
-        queued = retry_later(send_waitlist_offer_email, entry_id, attempt=attempt)
-        logger.exception(
-            "Sending the waiting-list offer for entry %s failed (attempt %d, %s)",
-            entry_id, attempt, "retry queued" if queued else "giving up",
-        )
-        if not queued:
-            raise
+    _send_or_retry(
+        lambda: emails.send_waitlist_offer(entry=entry), retry=send_waitlist_offer_email,
+        args=(entry_id,), attempt=attempt, what=f"the waiting-list offer for entry {entry_id}",
+    )

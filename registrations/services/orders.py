@@ -29,10 +29,8 @@ from .reservations import (
     CancelReason,
     RegistrationError,
     Status,
-    announce_cancelled,
-    announce_created,
-    announce_paid,
 )
+from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid
 
 logger = logging.getLogger(__name__)
 
@@ -317,7 +315,7 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
                                                                updated_at=now)
     order.lines = registrations
     # The buyer hears once that the order awaits payment; every paid ticket goes to its attendee.
-    transaction.on_commit(lambda: [announce_created(r, email=i == 0) for i, r in enumerate(registrations)])
+    transaction.on_commit(lambda: announce_order_created(order, registrations))
     return order
 
 
@@ -387,7 +385,7 @@ def mark_order_paid(
         locked.expires_at = None
         locked.cancelled_at = None
         locked.save(update_fields=["status", "paid_at", "expires_at", "cancelled_at", "updated_at"])
-    transaction.on_commit(lambda: [announce_paid(r) for r in changed])
+    transaction.on_commit(lambda: announce_order_paid(locked, changed))
     return locked
 
 
@@ -410,7 +408,7 @@ def cancel_order(*, order: Order, reason: str = CancelReason.USER) -> Order:
                 )
             return locked
         _cancel_registrations(locked, active, reason=reason, now=timezone.now())
-    transaction.on_commit(lambda: [announce_cancelled(r, reason) for r in active])
+    transaction.on_commit(lambda: announce_order_cancelled(locked, active, reason))
     return locked
 
 
@@ -460,7 +458,7 @@ def cancel_registration(*, registration: Registration, reason: str) -> Registrat
                 )
             return locked
         _cancel_registrations(order, [locked], reason=reason, now=timezone.now())
-    transaction.on_commit(lambda: announce_cancelled(locked, reason))
+    transaction.on_commit(lambda: announce_order_cancelled(order, [locked], reason))
     return locked
 
 
@@ -515,13 +513,23 @@ def expire_orders(
                     continue
                 _cancel_registrations(order, pending, reason=CancelReason.EXPIRED, now=now)
                 expired += pending
-        transaction.on_commit(lambda expired=expired: [announce_cancelled(r, CancelReason.EXPIRED) for r in expired])
+        transaction.on_commit(lambda expired=expired, orders=orders: [
+            announce_order_cancelled(orders[order_id], group, CancelReason.EXPIRED)
+            for order_id, group in _by_order(expired).items()
+        ])
         total += len(expired)
         if not expired or len(order_ids) < batch:
             break
     if total:
         logger.info("Expired %d pending registrations", total)
     return total
+
+
+def _by_order(registrations: list[Registration]) -> dict:
+    groups: dict = {}
+    for registration in registrations:
+        groups.setdefault(registration.order_id, []).append(registration)
+    return groups
 
 
 def seat_drift() -> list[dict]:

@@ -17,7 +17,6 @@ from events.models import Ticket
 from events.services import sales_closed_reason
 from eventhub.base import DomainError
 
-from .. import signals, tasks
 from ..models import Registration
 
 logger = logging.getLogger(__name__)
@@ -129,23 +128,3 @@ def seat_drift() -> list[dict]:
     from . import orders
 
     return orders.seat_drift()
-
-
-def announce_created(registration: Registration, *, email: bool = True) -> None:
-    """Announce a new registration; `email=False` for an order's further pending tickets (one email per order)."""
-    signals.registration_created.send(sender=Registration, registration=registration)
-    kind = "ticket" if registration.status == Status.PAID else "received"
-    if email or kind == "ticket":
-        tasks.send_registration_email.enqueue(str(registration.pk), kind)
-    if registration.status == Status.PAID:
-        signals.registration_paid.send(sender=Registration, registration=registration)
-
-
-def announce_paid(registration: Registration) -> None:
-    signals.registration_paid.send(sender=Registration, registration=registration)
-    tasks.send_registration_email.enqueue(str(registration.pk), "ticket")
-
-
-def announce_cancelled(registration: Registration, reason: str) -> None:
-    signals.registration_cancelled.send(sender=Registration, registration=registration, reason=reason)
-    tasks.send_registration_email.enqueue(str(registration.pk), "cancelled")
