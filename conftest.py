@@ -61,6 +61,29 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _isolated_waiting_rooms(settings):
+    """Give each test waiting-room keys of its own in Redis (REDIS_URL), and drop them afterwards."""
+    import uuid
+
+    from waitingroom import gate, store
+
+    settings.WAITING_ROOM_KEY_PREFIX = f"test:{uuid.uuid4().hex[:12]}:"
+    store.use_store(None)
+    gate.forget_all()
+    yield
+    used = store._store
+    store.use_store(None)
+    gate.forget_all()
+    if isinstance(used, store.RedisStore):
+        try:
+            keys = list(used.client.scan_iter(match=used.prefix + "*", count=1000))
+            if keys:
+                used.client.delete(*keys)
+        except store.STORE_ERRORS:
+            pass
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

@@ -29,6 +29,7 @@ v1 = [
     path("", include("files.api")),
     path("", include("reports.api")),
     path("", include("audit.api")),
+    path("", include("waitingroom.api")),
 ]
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "files",
     "reports",
     "audit",
+    "waitingroom",
     # The project itself: its management commands (backup, restore).
     "eventhub",
 ]
@@ -279,6 +280,17 @@ else:
     QR_SIGNING_KEYS = [_generated_secret("qr_signing_key", length=32)]
 if any(len(key) < 32 for key in QR_SIGNING_KEYS):
     raise ImproperlyConfigured("Each key in QR_SIGNING_KEYS must be at least 32 characters.")
+
+
+# --- Waiting room (waitingroom/) -------------------------------------------
+
+# The queues live in Redis, shared by every API process; unset (`make run`), an
+# in-process store with the same rules serves one process (waitingroom/store.py).
+REDIS_URL = env.str("REDIS_URL", default="")
+# Keys of every room start with this, so one Redis can hold several sites (and tests their own).
+WAITING_ROOM_KEY_PREFIX = env.str("WAITING_ROOM_KEY_PREFIX", default="eh:wr:")
+# How long an admission pass lets its holder buy.
+WAITING_ROOM_PASS_MINUTES = env.int("WAITING_ROOM_PASS_MINUTES", default=15)
 
 
 # --- Payments ---------------------------------------------------------------

@@ -10,6 +10,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from eventhub.openapi import errors
+
+from registrations import hooks
 from registrations.models import Order, Registration
 
 from . import attempts, gateways, methods, webhooks
@@ -68,23 +71,43 @@ class StartPaymentView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=StartInput, responses={200: PaymentOutput, 201: PaymentOutput})
+    @extend_schema(
+        request=StartInput, responses={200: PaymentOutput, 201: PaymentOutput, **errors(e403="waiting_room")}
+    )
     def post(self, request):
         data = StartInput(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data.get("order"):
-            order = get_object_or_404(Order, pk=data.validated_data["order"], user=request.user)
+            order = get_object_or_404(
+                Order.objects.select_related("event"), pk=data.validated_data["order"], user=request.user
+            )
             registration = order.lead_registration()
+            registration.event = order.event
         else:
             registration = get_object_or_404(
-                Registration.objects.select_related("order"), pk=data.validated_data["registration"],
+                Registration.objects.select_related("order", "event"), pk=data.validated_data["registration"],
                 user=request.user,
             )
+        refusal = _admission_refusal(request, registration)
+        if refusal is not None:
+            return refusal
         payment, created = attempts.start_payment(
             registration=registration, provider=data.validated_data["provider"],
             return_path=data.validated_data.get("return_path", ""),
         )
         return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _admission_refusal(request, registration: Registration):
+    """Return the waiting room's 403 for paying a new order without a pass, else None.
+
+    Only an order never sent to a gateway needs the pass: a buyer whose pass
+    ran out while paying may still resume or retry the payment of a held seat.
+    """
+    refusal = hooks.admission_refusal(request, registration.event)
+    if refusal is None or Payment.objects.filter(registration__order_id=registration.order_id).exists():
+        return None
+    return refusal
 
 
 class WebhookView(APIView):

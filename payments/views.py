@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from registrations import qr
+from registrations import hooks, qr
 from registrations.models import Registration
 
 from . import attempts, gateways, methods
@@ -72,6 +72,11 @@ def checkout(request, registration_id):
         return redirect("payments:success", registration_id=registration.pk)
     form = CheckoutForm(request.POST or None, initial={"method": methods.CODES[0]})
     status = 200
+    if request.method == "POST":
+        # A new order waits its turn in the event's waiting room; a started one may always be paid.
+        refusal = hooks.site_admission_refusal(request, registration.event)
+        if refusal is not None and not Payment.objects.filter(registration__order_id=registration.order_id).exists():
+            return refusal
     if request.method == "POST" and form.is_valid():
         try:
             payment, _created = attempts.start_payment(

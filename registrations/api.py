@@ -28,7 +28,7 @@ from events.models import Event, Ticket
 from eventhub import openapi
 from eventhub.openapi import errors
 
-from . import qr, services, tickets_pdf
+from . import hooks, qr, services, tickets_pdf
 from .models import Registration
 
 
@@ -188,7 +188,8 @@ def _lists_as_staff(request, event_id) -> bool:
         summary="Buy a ticket",
         description="201 with a pending registration (paid at once when the ticket is free).",
         request=RegistrationCreateSerializer,
-        responses={201: RegistrationSerializer, **errors(e400="invalid", e409="sold_out, already_registered, sales_closed")},
+        responses={201: RegistrationSerializer, **errors(e400="invalid", e403="waiting_room",
+                                                          e409="sold_out, already_registered, sales_closed")},
     ),
 )
 @extend_schema(tags=["registrations"])
@@ -216,6 +217,9 @@ class RegistrationListView(generics.ListCreateAPIView):
             serializer = RegistrationCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             ticket = serializer.validated_data["ticket"]
+        refusal = hooks.admission_refusal(request, ticket.event)
+        if refusal is not None:
+            return refusal
         registration = services.reserve(ticket=ticket, user=request.user)
         registration.event = ticket.event  # already loaded with the ticket: no query to serialize it
         return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)

@@ -56,3 +56,25 @@ def refund_summary(registration) -> dict | None:
     if _payments is None or registration.status != registration.Status.CANCELLED:
         return None
     return _payments.refund_of(registration)
+
+
+# The waiting room's gate (waitingroom/gate.py): `api(request, event)` returns None or a 403 Response,
+# `site(request, event)` None or a redirect to the event's queue page.
+_admission_gate: dict = {}
+
+
+def register_admission_gate(*, api: Callable, site: Callable) -> None:
+    """Register the gate the buying endpoints ask before selling (the waiting room)."""
+    _admission_gate.update(api=api, site=site)
+
+
+def admission_refusal(request, event):
+    """Return the API's answer to a buyer the waiting room does not let through yet, else None."""
+    gate = _admission_gate.get("api")
+    return gate(request, event) if gate else None
+
+
+def site_admission_refusal(request, event):
+    """Return the site's redirect for a buyer the waiting room does not let through yet, else None."""
+    gate = _admission_gate.get("site")
+    return gate(request, event) if gate else None

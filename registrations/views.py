@@ -26,6 +26,9 @@ def register(request, slug):
     if not request.user.is_authenticated:
         messages.info(request, _("Log in or create an account to register for this event."))
         return redirect_to_login(event.get_absolute_url())
+    refusal = hooks.site_admission_refusal(request, event)
+    if refusal is not None:
+        return refusal
     form = RegisterForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, form.errors["ticket"][0])

@@ -22,6 +22,7 @@ from events.tests.factories import EventFactory, TicketFactory
 from files.tests.factories import FileFactory
 from payments.models import Payment, WebhookEvent
 from registrations.tests.factories import RegistrationFactory, VoucherFactory, WaitlistEntryFactory
+from waitingroom.models import WaitingRoom
 
 # Column order of every expectation in the tables. The two device columns may be left
 # off a row: then a device credential counts for nothing there, and they get what
@@ -53,6 +54,7 @@ class World:
     scanner: object
     credentials: dict
     audit_entry: object
+    waiting_room: object
 
     def principal(self, name: str):
         """Return the user a principal logs in as (None: anonymous, or a device, which has no account)."""
@@ -107,6 +109,8 @@ def build_world() -> World:
         voucher=VoucherFactory(event=event), waitlist_entry=WaitlistEntryFactory(ticket=ticket),
         scanner=scanner, credentials={"device": credential, "revoked_device": revoked_credential},
         audit_entry=audit_entry,
+        # Off: buying in the table's requests needs no pass.
+        waiting_room=WaitingRoom.objects.create(event=event, enabled=False),
     )
 
 

@@ -165,6 +165,11 @@ API = {
     ("api-event-devices", "POST"): (EVENT, _json(lambda w: {"name": "Gerbang Selatan"}), "201 201 404 403 403 401"),
     ("api-event-device-revoke", "POST"): (SCANNER, _json(lambda w: {}), "200 200 404 403 403 401"),
     ("api-event-device-scans", "GET"): (SCANNER, None, "200 200 404 403 403 401"),
+    # The room of event A is off: joining and polling answer `off`, to anyone logged in.
+    ("api-waiting-room-join", "POST"): (EVENT, None, "200 200 200 200 200 401"),
+    ("api-waiting-room", "GET"): (EVENT, None, "200 200 200 200 200 401"),
+    ("api-event-waiting-room", "GET"): (EVENT, None, "200 200 404 403 403 401"),
+    ("api-event-waiting-room", "PATCH"): (EVENT, _json(lambda w: {"paused": True}), "200 200 404 403 403 401"),
     ("file-list", "GET"): (None, None, "200 200 200 200 200 401"),
     ("file-list", "POST"): (None, _upload, "201 201 201 201 201 401"),
     ("file-detail", "GET"): (FILE, None, "200 200 404 404 200 401"),
@@ -262,6 +267,10 @@ ADMIN_MODELS = {
     }),
     "audit.auditentry": (lambda w: w.audit_entry, {
         "changelist": "200 200 200", "add": "403 403 403", "change": "200 200 404", "delete": "403 403 404",
+        "history": "200 200 404",
+    }),
+    "waitingroom.waitingroom": (lambda w: w.waiting_room, {
+        "changelist": "200 200 200", "add": "200 200 200", "change": "200 200 404", "delete": "200 403 404",
         "history": "200 200 404",
     }),
     "files.file": (lambda w: w.file, {

@@ -90,5 +90,5 @@ def test_it_touches_the_heartbeat_file_on_every_wake_up(tmp_path):
     assert heartbeat.stat().st_mtime > 0
 
 
-def test_the_schedule_runs_expiry_every_minute_and_reconciliation_every_five():
-    assert dict(SCHEDULE) == {"expire_registrations": 60, "reconcile_payments": 300}
+def test_the_schedule_runs_expiry_every_minute_reconciliation_every_five_and_waiting_rooms_every_ten_seconds():
+    assert dict(SCHEDULE) == {"expire_registrations": 60, "reconcile_payments": 300, "refresh_waiting_rooms": 10}

@@ -32,6 +32,8 @@ class Job:
 SCHEDULE = [
     ("expire_registrations", 60),
     ("reconcile_payments", 5 * 60),
+    # The waiting rooms that are on learn within seconds that their event sold out (or got seats back).
+    ("refresh_waiting_rooms", 10),
 ]
 
 
@@ -96,8 +98,8 @@ class Scheduler:
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs: expire_registrations every minute, reconcile_payments every 5 minutes "
-        "(skipped while not installed). Run exactly one."
+        "Run the periodic jobs: expire_registrations every minute, reconcile_payments every 5 minutes, "
+        "refresh_waiting_rooms every 10 seconds (skipped while not installed). Run exactly one."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WaitingRoomConfig(AppConfig):
+    name = "waitingroom"
+    verbose_name = _("Waiting room")
+
+    def ready(self):
+        from registrations import hooks
+
+        from . import gate, signals
+
+        signals.connect()
+        hooks.register_admission_gate(api=gate.require_admission, site=gate.site_refusal)
