@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The backend tests run on PostgreSQL; pytest-django creates and drops test_<name>.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/eventhub)
+# The waiting room's tests run on a real Redis (each test's keys under a prefix of its own).
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
 .PHONY: help run test venv dev-venv migrate demo backend-test sqlite-test deploy-test messages clean bench
 
@@ -46,8 +48,8 @@ run: pwa-if-npm migrate
 	$(PY) manage.py devserver $(HOST):$(PORT)
 
 backend-test: dev-venv
-	@scripts/check-test-services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -m "not deploy" $(PYTEST_ARGS)
+	@REDIS_URL=$(TEST_REDIS_URL) scripts/check-test-services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m "not deploy" $(PYTEST_ARGS)
 
 # `make run` serves on SQLite, where the hot paths written by hand for PostgreSQL
 # take their ORM branches (`connection.vendor`): the tests of those paths run on
@@ -134,8 +136,8 @@ frontend-unit: $(FRONTEND)/node_modules/.installed
 # headless Chromium with a fake camera (frontend/e2e/). With CI=true a missing
 # npm or Chromium is a failure; otherwise those tests are skipped with a reason.
 frontend-e2e: dev-venv
-	@scripts/check-test-services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest frontend/e2e $(PYTEST_ARGS)
+	@REDIS_URL=$(TEST_REDIS_URL) scripts/check-test-services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest frontend/e2e $(PYTEST_ARGS)
 
 frontend-test:
 ifeq ($(HAVE_NPM),yes)

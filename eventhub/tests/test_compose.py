@@ -80,7 +80,7 @@ def test_docker_compose_rejects_an_unknown_key(compose, tmp_path):
 def test_every_long_running_service_has_a_healthcheck(compose):
     services = _config(compose)["services"]
 
-    assert set(services) == {"db", "migrate", "api", "worker", "scheduler", "frontend", "nginx", "certbot"}
+    assert set(services) == {"db", "redis", "migrate", "api", "worker", "scheduler", "frontend", "nginx", "certbot"}
     assert services["migrate"]["restart"] == "no"  # one-shot: done is its health
     for name, service in services.items():
         if name != "migrate":

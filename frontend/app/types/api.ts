@@ -618,6 +618,27 @@ export interface paths {
         patch: operations["events_vouchers_partial_update"];
         trace?: never;
     };
+    "/api/v1/events/{slug}/waiting-room/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event's waiting room with its live figures
+         * @description For admins and the event's managers. An event without a room answers the settings it would start from.
+         */
+        get: operations["events_waiting_room_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Switch an event's waiting room on or off, pause it, change its rate */
+        patch: operations["events_waiting_room_partial_update"];
+        trace?: never;
+    };
     "/api/v1/events/{slug}/waitlist/": {
         parameters: {
             query?: never;
@@ -963,6 +984,46 @@ export interface paths {
         head?: never;
         /** Change a user's profile, role or activation (admin) */
         patch: operations["users_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/waiting-room/{slug}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where you stand in an event's waiting room
+         * @description Poll every `poll_after_seconds`. 404 `not_in_queue` before joining.
+         */
+        get: operations["waiting_room_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waiting-room/{slug}/join/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join an event's waiting room
+         * @description Takes a place in line (once per account: joining again answers the same place) and answers where you stand. When admitted, `pass` lets you buy until `pass_expires_at`.
+         */
+        post: operations["waiting_room_join_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1671,6 +1732,18 @@ export interface components {
             /** Active */
             is_active?: boolean;
         };
+        PatchedWaitingRoomSettingsRequest: {
+            /** @description While on, buying needs a pass from the queue. */
+            enabled?: boolean;
+            /**
+             * Format: date-time
+             * @description Joiners before it get random places; after it, first come first served.
+             */
+            opens_at?: string;
+            rate_per_minute?: number;
+            /** @description Let nobody else through until resumed. */
+            paused?: boolean;
+        };
         PaymentOutput: {
             /** Format: uuid */
             payment: string;
@@ -1881,6 +1954,16 @@ export interface components {
             /** @description Payments received. */
             payments: number;
         };
+        RoomStats: {
+            /** @description In line, not let through yet. */
+            waiting: number;
+            /** @description Let through since the opening. */
+            admitted: number;
+            /** @description Let through and holding a pass that has not expired. */
+            buying: number;
+            /** @description Seats taken (pending and paid) across the event's ticket types. */
+            sold: number;
+        };
         ScanRequest: {
             /** @description The text of the ticket's QR code. */
             code: string;
@@ -1938,6 +2021,16 @@ export interface components {
             /** @description Where the gateway sends the buyer back: a path under /app/ (the PWA); default the site's page. */
             return_path?: string;
         };
+        /**
+         * @description * `before_open` - before_open
+         *     * `waiting` - waiting
+         *     * `admitted` - admitted
+         *     * `sold_out` - sold_out
+         *     * `paused` - paused
+         *     * `off` - off
+         * @enum {string}
+         */
+        StateEnum: "before_open" | "waiting" | "admitted" | "sold_out" | "paused" | "off";
         Stats: {
             /** Format: uuid */
             event: string;
@@ -2172,6 +2265,46 @@ export interface components {
             /** Active */
             is_active?: boolean;
         };
+        WaitingRoom: {
+            /** @description While on, buying needs a pass from the queue. */
+            enabled?: boolean;
+            /**
+             * Format: date-time
+             * @description Joiners before it get random places; after it, first come first served.
+             */
+            opens_at?: string;
+            rate_per_minute?: number;
+            /** @description Let nobody else through until resumed. */
+            paused?: boolean;
+            readonly stats: components["schemas"]["RoomStats"];
+        };
+        WaitingRoomQueue: {
+            /**
+             * @description `before_open`: in line, places are drawn at random at the opening; `waiting`; `admitted`: buy with `pass`; `sold_out`: nothing left to wait for; `paused` by staff; `off`: no queue, buy as usual.
+             *
+             *     * `before_open` - before_open
+             *     * `waiting` - waiting
+             *     * `admitted` - admitted
+             *     * `sold_out` - sold_out
+             *     * `paused` - paused
+             *     * `off` - off
+             */
+            state: components["schemas"]["StateEnum"];
+            /** @description Place in line, from 1 (before the opening: as drawn so far). */
+            position: number | null;
+            /** @description People ahead not let through yet. */
+            ahead: number | null;
+            estimated_wait_seconds: number | null;
+            /** Format: date-time */
+            opens_at: string | null;
+            /** @description Ask again after this long. */
+            poll_after_seconds: number;
+            /** @description The admission pass: send it as the X-Waiting-Room-Pass header to buy. */
+            pass: string | null;
+            /** Format: date-time */
+            pass_expires_at: string | null;
+            event: string;
+        };
         WaitlistEntry: {
             /** Format: uuid */
             readonly id: string;
@@ -2280,6 +2413,7 @@ export type PatchedEventRequest = components['schemas']['PatchedEventRequest'];
 export type PatchedMeRequest = components['schemas']['PatchedMeRequest'];
 export type PatchedTicketRequest = components['schemas']['PatchedTicketRequest'];
 export type PatchedVoucherRequest = components['schemas']['PatchedVoucherRequest'];
+export type PatchedWaitingRoomSettingsRequest = components['schemas']['PatchedWaitingRoomSettingsRequest'];
 export type PaymentOutput = components['schemas']['PaymentOutput'];
 export type PaymentOutputStatusEnum = components['schemas']['PaymentOutputStatusEnum'];
 export type ProviderEnum = components['schemas']['ProviderEnum'];
@@ -2294,10 +2428,12 @@ export type RegistrationStatusEnum = components['schemas']['RegistrationStatusEn
 export type Report = components['schemas']['Report'];
 export type ResultEnum = components['schemas']['ResultEnum'];
 export type Revenue = components['schemas']['Revenue'];
+export type RoomStats = components['schemas']['RoomStats'];
 export type ScanRequest = components['schemas']['ScanRequest'];
 export type ScannedRegistration = components['schemas']['ScannedRegistration'];
 export type Series = components['schemas']['Series'];
 export type StartInputRequest = components['schemas']['StartInputRequest'];
+export type StateEnum = components['schemas']['StateEnum'];
 export type Stats = components['schemas']['Stats'];
 export type StatsTicket = components['schemas']['StatsTicket'];
 export type SyncRequest = components['schemas']['SyncRequest'];
@@ -2319,6 +2455,8 @@ export type UserRoleEnum = components['schemas']['UserRoleEnum'];
 export type Verdict = components['schemas']['Verdict'];
 export type Voucher = components['schemas']['Voucher'];
 export type VoucherRequest = components['schemas']['VoucherRequest'];
+export type WaitingRoom = components['schemas']['WaitingRoom'];
+export type WaitingRoomQueue = components['schemas']['WaitingRoomQueue'];
 export type WaitlistEntry = components['schemas']['WaitlistEntry'];
 export type WaitlistEntryStatusEnum = components['schemas']['WaitlistEntryStatusEnum'];
 export type WaitlistJoinRequest = components['schemas']['WaitlistJoinRequest'];
@@ -6130,6 +6268,180 @@ export interface operations {
             };
         };
     };
+    events_waiting_room_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoom"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    events_waiting_room_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedWaitingRoomSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedWaitingRoomSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedWaitingRoomSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoom"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     events_waitlist_list: {
         parameters: {
             query?: {
@@ -7342,7 +7654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Codes: `permission_denied` */
+            /** @description Codes: `waiting_room` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7673,7 +7985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Codes: `permission_denied` */
+            /** @description Codes: `waiting_room` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8322,6 +8634,192 @@ export interface operations {
             };
             /** @description Codes: `unsupported_media_type` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    waiting_room_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoomQueue"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found`, `not_in_queue` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `queue_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    waiting_room_join_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoomQueue"];
+                };
+            };
+            /** @description Codes: `invalid` (with `fields`), `parse_error` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_authenticated`, `token_expired`, `token_not_valid`, `user_inactive`, `user_not_found` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `permission_denied` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `method_not_allowed` */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `not_acceptable` */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Codes: `queue_unavailable` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
