@@ -34,6 +34,23 @@ def _isolated_var(settings, tmp_path):
         settings.STORAGES = storages
 
 
+@pytest.fixture(params=["memory", "redis"])
+def sold_out_board(request, settings):
+    """Run a test with each sold-out board (events.soldout): this process's memory, then Redis.
+
+    Redis is REDIS_URL's (else 127.0.0.1:6379/15), under a key prefix of the test's own.
+    """
+    import os
+    import uuid
+
+    if request.param == "redis":
+        settings.REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+        settings.REDIS_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}:"
+    else:
+        settings.REDIS_URL = ""
+    return request.param
+
+
 @pytest.fixture
 def user(db):
     from accounts.tests.factories import UserFactory
@@ -50,13 +67,16 @@ def staff(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Start each test with an empty cache: API throttling counts live there."""
+    """Start each test with an empty cache (API throttling counts live there) and sold-out board."""
     from django.core.cache import cache
 
     from accounts.authentication import JWTAuthentication
 
+    from events import soldout
+
     cache.clear()
     JWTAuthentication._recent_users.clear()
+    soldout.clear_memory()
     yield
     cache.clear()
 

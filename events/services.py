@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import soldout
 from .models import Ticket
 
 
@@ -116,6 +117,7 @@ def change_ticket(ticket: Ticket, changes: dict) -> Ticket:
         if not Ticket.objects.filter(pk=ticket.pk, sold__lte=quota).update(**changes, updated_at=timezone.now()):
             ticket.refresh_from_db(fields=["sold"])
             raise ValidationError({"quota": [quota_below_sold(ticket.sold)]})
+        soldout.forget_on_commit(ticket.pk)
     ticket.refresh_from_db()
     return ticket
 

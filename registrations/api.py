@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, renderers, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
+from accounts.authentication import JWTAuthentication
 from audit import services as audit
-from events import permissions
+from events import permissions, soldout
 from events.models import Event, Ticket
 from eventhub import openapi
 from eventhub.openapi import errors
@@ -101,17 +103,46 @@ class RegistrationFilterSerializer(serializers.Serializer):
     )
 
 
+def _named_ticket_id(data) -> uuid.UUID | None:
+    """Return the id a well-formed `{ticket}` names, or None."""
+    value = data.get("ticket") if isinstance(data, dict) else None
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _known_sold_out(request) -> bool:
+    """Return whether a bearer of a valid access token asks for a ticket type the sold-out board refuses them.
+
+    Decided from the signed token alone: no database round trip. A token
+    whose account was deactivated since is refused as sold out rather than
+    as `user_inactive` until it expires, which tells its bearer nothing the
+    event page does not.
+    """
+    if jwt_settings.CHECK_REVOKE_TOKEN:
+        return False
+    authentication = JWTAuthentication()
+    header = authentication.get_header(request)
+    raw = authentication.get_raw_token(header) if header else None
+    if raw is None:
+        return False
+    try:
+        token = authentication.get_validated_token(raw)
+        user_id = token[jwt_settings.USER_ID_CLAIM]
+        ticket_id = _named_ticket_id(request.data)
+    except (AuthenticationFailed, KeyError, ParseError):
+        return False  # the usual path says what is wrong
+    return ticket_id is not None and soldout.refuses(ticket_id, user_id)
+
+
 def _named_ticket(data) -> Ticket | None:
     """Return the ticket type (with its event) a well-formed `{ticket}` names, or None.
 
     By hand: on a flash sale's hot path a serializer and an ORM query compiled
     per request cost more than the rest of a refusal.
     """
-    value = data.get("ticket") if isinstance(data, dict) else None
-    try:
-        ticket_id = uuid.UUID(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+    ticket_id = _named_ticket_id(data)
     if ticket_id is None:
         return None
     if connection.vendor != "postgresql":  # elsewhere values may need Django's converters
@@ -195,6 +226,13 @@ def _lists_as_staff(request, event_id) -> bool:
 @extend_schema(tags=["registrations"])
 class RegistrationListView(generics.ListCreateAPIView):
     serializer_class = RegistrationSerializer
+
+    def perform_authentication(self, request):
+        # Most buyers of a flash sale are refused: once a ticket type is known to be sold out, before
+        # the account is read from the database.
+        if request.method == "POST" and _known_sold_out(request):
+            raise services.sold_out()
+        super().perform_authentication(request)
 
     def get_queryset(self):
         params = RegistrationFilterSerializer(data=self.request.query_params)

@@ -26,10 +26,12 @@ from .reservations import (
     cancel,
     expire_stale,
     mark_paid,
+    remember_sold_out,
     reserve,
     sales_closed_reason,
     seat_drift,
     set_payment_ref,
+    sold_out,
 )
 
 __all__ = [
@@ -49,9 +51,11 @@ __all__ = [
     "orders",
     "place_order",
     "quote_order",
+    "remember_sold_out",
     "reserve",
     "sales_closed_reason",
     "seat_drift",
     "set_payment_ref",
+    "sold_out",
     "waitlist",
 ]

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import soldout
 from events.models import Event, Ticket
 from events.services import sales_closed_reason
 
@@ -314,6 +315,8 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
             WaitlistEntry.objects.filter(pk=claimed.pk).update(status=WaitlistEntry.Status.CLAIMED, order=order,
                                                                updated_at=now)
     order.lines = registrations
+    # A holder is never refused from the sold-out board's memory (they hear `already_registered`).
+    transaction.on_commit(lambda: soldout.add_holder(event_id=event.pk, user_id=user.pk))
     # The buyer hears once that the order awaits payment; every paid ticket goes to its attendee.
     transaction.on_commit(lambda: announce_order_created(order, registrations))
     return order
@@ -385,6 +388,8 @@ def mark_order_paid(
         locked.expires_at = None
         locked.cancelled_at = None
         locked.save(update_fields=["status", "paid_at", "expires_at", "cancelled_at", "updated_at"])
+    if dropped:
+        transaction.on_commit(lambda: soldout.add_holder(event_id=locked.event_id, user_id=locked.user_id))
     transaction.on_commit(lambda: announce_order_paid(locked, changed))
     return locked
 

@@ -10,9 +10,11 @@ orders of several tickets; these functions are its one-ticket face.
 import datetime
 import logging
 
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import soldout
 from events.models import Ticket
 from events.services import sales_closed_reason
 from eventhub.base import DomainError
@@ -60,11 +62,46 @@ def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Re
     # Holds that have run out still count against the quota until released:
     # release this ticket type's, then try once more.
     if not expire_stale(ticket=ticket, now=now):
-        raise RegistrationError(_("This ticket is sold out."), code="sold_out")
+        remember_sold_out(ticket_id=ticket.pk)
+        raise sold_out()
     try:
         return orders.place_single(ticket=ticket, user=user, now=now)
     except orders.SoldOut:
-        raise RegistrationError(_("This ticket is sold out."), code="sold_out") from None
+        remember_sold_out(ticket_id=ticket.pk)
+        raise sold_out() from None
+
+
+def sold_out() -> RegistrationError:
+    """The refusal of `reserve` when no seat is left (also given from memory: `events.soldout`)."""
+    return RegistrationError(_("This ticket is sold out."), code="sold_out")
+
+
+def remember_sold_out(*, ticket_id) -> bool:
+    """Tell the sold-out board a ticket type is sold out if the database says so now; return whether it was marked.
+
+    Read after the board's version, so a release committing meanwhile wins.
+    The mark lasts until the first pending hold runs out, sales end or the
+    event starts; the event's holders are never refused from it, so that
+    they still hear `already_registered` (`reserve` asks that first).
+    """
+    seen = soldout.version(ticket_id)
+    now = timezone.now()
+    ticket = (
+        Ticket.objects.select_related("event")
+        .annotate(next_expiry=Min("registrations__expires_at", filter=Q(registrations__status=Status.PENDING)))
+        .filter(pk=ticket_id).first()
+    )
+    if ticket is None or ticket.sold < ticket.quota or sales_closed_reason(ticket, now):
+        return False
+    if ticket.next_expiry is not None and ticket.next_expiry <= now:
+        return False  # a hold has run out and is not released yet: the next buyer releases it
+    until = min(moment for moment in (ticket.next_expiry, ticket.sales_end, ticket.event.event_date) if moment)
+    holders = None
+    if ticket.max_per_user == 1:
+        holders = Registration.objects.filter(
+            event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES
+        ).values_list("user_id", flat=True).distinct()
+    return soldout.remember(ticket_id=ticket.pk, event_id=ticket.event_id, seen=seen, until=until, holders=holders)
 
 
 def set_payment_ref(*, registration: Registration, payment_ref: str) -> None:

@@ -8,6 +8,7 @@ orders naming the same ticket types in opposite orders from deadlocking.
 
 from django.db.models import F, Q
 
+from events import soldout
 from events.models import Ticket
 
 from ..models import Voucher
@@ -21,8 +22,9 @@ def take_seats(*, ticket_id, count: int = 1) -> bool:
 
 
 def release_seats(*, ticket_id, count: int = 1) -> None:
-    """Give back `count` seats of a ticket type."""
+    """Give back `count` seats of a ticket type (buyers refused as sold out are served again once it commits)."""
     Ticket.objects.filter(pk=ticket_id).update(sold=F("sold") - count)
+    soldout.forget_on_commit(ticket_id)
 
 
 def release_seats_by_ticket(counts: dict) -> None:
