@@ -260,6 +260,7 @@ class RegistrationListView(generics.ListCreateAPIView):
             return refusal
         registration = services.reserve(ticket=ticket, user=request.user)
         registration.event = ticket.event  # already loaded with the ticket: no query to serialize it
+        Registration.checkin.related.set_cached_value(registration, None)  # new: not used at the door yet
         return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
 
 

@@ -30,6 +30,7 @@ from .reservations import (
     CancelReason,
     RegistrationError,
     Status,
+    release_own_expired_hold,
 )
 from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid
 
@@ -277,9 +278,12 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
     free = quote.total == 0
     with transaction.atomic():
         lock_buyer(user=user, event_id=event.pk)
-        held = held_per_ticket(user=user, event_id=event.pk)
-        if single and quote.lines[0].ticket.max_per_user == 1 and held:
-            raise RegistrationError(_("You already have a ticket for this event."), code="already_registered")
+        if single and quote.lines[0].ticket.max_per_user == 1:
+            # One statement on a sale's hot path; the buyer holds nothing (else refused) once it passes.
+            release_own_expired_hold(ticket=quote.lines[0].ticket, user=user, now=now)
+            held = {}
+        else:
+            held = held_per_ticket(user=user, event_id=event.pk)
         items = [Item(line.ticket, line.quantity) for line in quote.lines]
         _check_limits(user=user, event=event, items=items, held=held)
         claimed = _lock_offer(waitlist_entry, user=user, items=items, now=now) if waitlist_entry else None

@@ -36,7 +36,8 @@ def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Re
 
     Pass `ticket` as just read: when it already shows every seat taken, the
     attempt to take one is skipped (a flash sale is mostly such refusals) and
-    only expired holds are looked for.
+    only expired holds are looked for. When it shows a seat left, the buyer's
+    own holds are looked at inside the purchase, under their lock.
     """
     from . import orders
 
@@ -44,16 +45,9 @@ def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Re
     reason = sales_closed_reason(ticket, now)
     if reason:
         raise RegistrationError(reason, code="sales_closed")
-    held = Registration.objects.filter(
-        user=user, event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES
-    ).values_list("status", "expires_at")[:1] if ticket.max_per_user == 1 else []
     released = False
-    for status, expires_at in held:
-        if status != Status.PENDING or expires_at is None or expires_at > now:
-            raise RegistrationError(_("You already have a ticket for this event."), code="already_registered")
-        # The buyer's own hold has run out but no job has released it yet: it
-        # is no longer theirs, so release it now and let them buy again.
-        released = bool(expire_stale(now=now, user=user, event_id=ticket.event_id))
+    if ticket.sold >= ticket.quota and ticket.max_per_user == 1:
+        released = release_own_expired_hold(ticket=ticket, user=user, now=now)
     if released or ticket.sold < ticket.quota:
         try:
             return orders.place_single(ticket=ticket, user=user, now=now)
@@ -69,6 +63,30 @@ def reserve(*, ticket: Ticket, user, now: datetime.datetime | None = None) -> Re
     except orders.SoldOut:
         remember_sold_out(ticket_id=ticket.pk)
         raise sold_out() from None
+
+
+def release_own_expired_hold(*, ticket: Ticket, user, now: datetime.datetime) -> bool:
+    """Refuse a buyer who holds a ticket of the event (`already_registered`), unless their hold has run out.
+
+    A hold whose payment window has run out but that no job has released yet
+    is no longer theirs: release it now (return True) and let them buy again.
+    """
+    held = Registration.objects.filter(
+        user=user, event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES
+    ).values_list("status", "expires_at")
+    if not held:
+        return False
+    if any(status != Status.PENDING or expires_at is None or expires_at > now for status, expires_at in held):
+        raise _already_registered()
+    released = bool(expire_stale(now=now, user=user, event_id=ticket.event_id))
+    # A payment or cancellation holding the row meanwhile wins over the expiry: then it is still theirs.
+    if Registration.objects.filter(user=user, event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES).exists():
+        raise _already_registered()
+    return released
+
+
+def _already_registered() -> RegistrationError:
+    return RegistrationError(_("You already have a ticket for this event."), code="already_registered")
 
 
 def sold_out() -> RegistrationError:
