@@ -85,6 +85,17 @@ return 1
 """
 
 
+_warned = [0.0]
+
+
+def _unreachable(what: str = "") -> None:
+    """Log that Redis did not answer, at most once a minute per process (a request each would flood the log)."""
+    now = time.monotonic()
+    if now - _warned[0] >= 60:
+        _warned[0] = now
+        logger.warning("The sold-out board's Redis did not answer%s", what, exc_info=True)
+
+
 def _mark_key(ticket_id) -> str:
     return shared.key("soldout", "mark", ticket_id)
 
@@ -160,7 +171,7 @@ def refuses(ticket_id, user_id) -> bool:
         return bool(refuses_script(keys=[_mark_key(ticket_id)],
                                    args=[user_id, now, shared.key("soldout", "holders", "")]))
     except Exception:  # noqa: BLE001 - an unreachable Redis knows nothing
-        logger.warning("sold-out board unreachable", exc_info=True)
+        _unreachable()
         return False
 
 
@@ -173,7 +184,7 @@ def version(ticket_id) -> str:
     try:
         return (client.get(_version_key(ticket_id)) or b"").decode()
     except Exception:  # noqa: BLE001
-        logger.warning("sold-out board unreachable", exc_info=True)
+        _unreachable()
         return "unreachable"
 
 
@@ -209,7 +220,7 @@ def remember(
                   *(members or [])],
         ))
     except Exception:  # noqa: BLE001
-        logger.warning("sold-out board unreachable", exc_info=True)
+        _unreachable()
         return False
 
 
@@ -227,7 +238,7 @@ def forget(ticket_id) -> None:
         # A fresh random version, never one seen before (a counter could come back to one after expiring).
         forget_script(keys=[_mark_key(ticket_id), _version_key(ticket_id)], args=[uuid.uuid4().hex, 86400])
     except Exception:  # noqa: BLE001
-        logger.warning("sold-out board unreachable: ticket %s forgotten only here", ticket_id, exc_info=True)
+        _unreachable(f": ticket type {ticket_id} forgotten only in this process (its mark ends by itself)")
 
 
 def forget_on_commit(*ticket_ids) -> None:
@@ -259,7 +270,7 @@ def add_holder(*, event_id, user_id) -> None:
             pipe.expire(_holders_key(event_id), HOLDERS_SECONDS)
             pipe.execute()
     except Exception:  # noqa: BLE001
-        logger.warning("sold-out board unreachable", exc_info=True)
+        _unreachable()
 
 
 def clear_memory() -> None:
