@@ -1,6 +1,7 @@
 """Flash sale: 1,000 buyers race for 100 seats through POST /api/v1/registrations/.
 
     DATABASE_URL=postgresql://…/eventhub .venv/bin/python bench/flash.py [--url http://127.0.0.1:8000]
+    … bench/flash.py --servers 2      # two gunicorn servers behind the committed nginx config, over HTTPS
 
 Untimed set-up: one event with one ticket type (quota 100), 1,000 users and
 their access tokens. Timed: every buyer posts once, 50 at a time. Printed:
@@ -8,6 +9,10 @@ requests/s, latency percentiles of sales (201) and refusals (409 sold_out),
 and oversold as counted in the database (must be 0). Without --url it starts
 gunicorn itself on port 8131, in a new database beside DATABASE_URL's that it
 migrates and drops afterwards (production settings; see bench/harness.py).
+With --servers N (or --nginx) it starts N servers on ports 8131, 8132, … with
+`--workers` each, sharing the database and Redis (REDIS_URL, when set), and
+Debian's nginx in front of them with nginx/eventhub.conf.template (TLS, one
+upstream `server` line each); the buyers then speak HTTPS to nginx.
 Target (2-core machine, load generator included): ≥ 280 requests/s, p99 ≤ 480 ms.
 """
 
@@ -56,7 +61,12 @@ def cleanup():
 
 
 def main():
-    return harness.server_benchmark(__doc__.split("\n")[0], port=8131, run=run)
+    return harness.server_benchmark(__doc__.split("\n")[0], port=8131, run=run, options=options)
+
+
+def options(parser) -> None:
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn servers behind nginx (default 1, no nginx)")
+    parser.add_argument("--nginx", action="store_true", help="put nginx in front even of one server")
 
 
 def run(args) -> int:
@@ -64,15 +74,24 @@ def run(args) -> int:
     from registrations.models import Registration
 
     ticket, tokens = prepare()
-    server = harness.start_server(url=args.url, port=args.port, workers=args.workers, threads=args.threads)
+    behind_nginx = not args.url and (args.servers > 1 or args.nginx)
+    if behind_nginx:
+        server = harness.start_servers(count=args.servers, port=args.port, workers=args.workers, threads=args.threads)
+    else:
+        server = harness.start_server(url=args.url, port=args.port, workers=args.workers, threads=args.threads)
     try:
         requests = [
             ("POST", "/api/v1/registrations/", {"ticket": str(ticket.pk)}, {"Authorization": f"Bearer {token}"})
             for token in tokens
         ]
         cpu = server.cpu_seconds()
-        answers, seconds = asyncio.run(harness.run_load(server.url, requests, concurrency=CONCURRENCY))
+        by_server = [one.cpu_seconds() for one in server.servers] if behind_nginx else []
+        nginx_cpu = server.nginx.cpu_seconds() if behind_nginx else 0
+        answers, seconds = asyncio.run(harness.run_load(
+            server.url, requests, concurrency=CONCURRENCY, ssl_context=server.ssl_context if behind_nginx else None))
         cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(answers)
+        nginx_ms = (server.nginx.cpu_seconds() - nginx_cpu) * 1000 / len(answers) if behind_nginx else 0
+        by_server = [one.cpu_seconds() - before for one, before in zip(server.servers, by_server)] if behind_nginx else []
         rss = server.worker_rss_mb()
     finally:
         server.stop()
@@ -87,7 +106,8 @@ def run(args) -> int:
     oversold = max(held - ticket.quota, 0)
     rate = len(answers) / seconds
 
-    print(f"flash sale: {len(answers)} buyers, {CONCURRENCY} concurrent, quota {QUOTA}, server {server.url}")
+    where = f"{args.servers} servers × {args.workers} workers behind nginx {server.url}" if behind_nginx else server.url
+    print(f"flash sale: {len(answers)} buyers, {CONCURRENCY} concurrent, quota {QUOTA}, server {where}")
     print(f"  throughput  {rate:.0f} requests/s ({seconds:.2f} s)")
     print(f"  sales       {len(sales):4d}  {harness.percentiles(sales)}")
     print(f"  refusals    {len(refusals):4d}  {harness.percentiles(refusals)}")
@@ -95,6 +115,9 @@ def run(args) -> int:
     print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
     if rss:
         print(f"  server      {cpu_ms:.1f} ms CPU a request (gunicorn workers); RSS {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+    if behind_nginx:
+        print(f"  nginx       {nginx_ms:.1f} ms CPU a request (TLS, proxying); "
+              f"gunicorn CPU by server {', '.join(f'{s:.1f} s' for s in by_server)} (nginx balances over both)")
     everything = [a.seconds for a in answers]
     ok = oversold == 0 and ticket.sold == held == QUOTA and len(sales) == QUOTA and len(refusals) == BUYERS - QUOTA
     verdict = ok and rate >= 280 and harness.p99(everything) <= 480

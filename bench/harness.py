@@ -76,8 +76,8 @@ def own_database():
         admin_sql(maintenance_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def server_benchmark(description: str, *, port: int, run) -> int:
-    """Parse the options every API benchmark takes, then return `run(args)` with Django set up.
+def server_benchmark(description: str, *, port: int, run, options=None) -> int:
+    """Parse the options every API benchmark takes (and `options(parser)`'s), then return `run(args)` with Django set up.
 
     Against a running server (--url) it measures in that server's database;
     else in a new, migrated one beside DATABASE_URL's, dropped at the end.
@@ -87,6 +87,8 @@ def server_benchmark(description: str, *, port: int, run) -> int:
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    if options is not None:
+        options(parser)
     args = parser.parse_args()
     with contextlib.nullcontext() if args.url else own_database():
         setup_django()
@@ -191,6 +193,65 @@ def start_server(*, url: str | None, port: int, workers: int, threads: int, env:
 
 
 @dataclasses.dataclass
+class Servers:
+    """Several gunicorn servers (one port each) behind the committed nginx config: answers at nginx's HTTPS URL."""
+
+    servers: list
+    nginx: object  # bench.nginx.Nginx
+
+    @property
+    def url(self) -> str:
+        return self.nginx.url
+
+    @property
+    def ssl_context(self):
+        return self.nginx.ssl_context()
+
+    def worker_pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.worker_pids()]
+
+    def worker_rss_mb(self) -> list[float]:
+        return [mb for server in self.servers for mb in server.worker_rss_mb()]
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the gunicorn workers of every server have used so far (nginx: `nginx.cpu_seconds`)."""
+        return sum(server.cpu_seconds() for server in self.servers)
+
+    def stop(self) -> None:
+        self.nginx.stop()
+        for server in self.servers:
+            server.stop()
+
+
+def start_servers(*, count: int, port: int, workers: int, threads: int, env: dict | None = None) -> Servers:
+    """Start `count` gunicorn servers on `port`, `port + 1`, … and nginx in front of them with the committed config.
+
+    They share the database (and Redis, when REDIS_URL is set), as API
+    containers behind one nginx do.
+    """
+    import tempfile
+
+    from bench import nginx
+
+    servers = []
+    try:
+        for index in range(count):
+            servers.append(start_server(url=None, port=port + index, workers=workers, threads=threads, env=env))
+        directory = Path(tempfile.mkdtemp(prefix="eventhub-nginx-"))
+        front = nginx.serve([server_port for server_port in range(port, port + count)], directory=directory,
+                            static_root=directory / "static", workers=1)
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    cluster = Servers(servers=servers, nginx=front)
+    # Warm nginx's upstream connections too.
+    asyncio.run(run_load(cluster.url, [("GET", "/api/v1/events/", None, {})] * (count * workers * threads * 2),
+                         concurrency=count * workers * threads, ssl_context=cluster.ssl_context))
+    return cluster
+
+
+@dataclasses.dataclass
 class Answer:
     status: int
     seconds: float
@@ -198,14 +259,21 @@ class Answer:
 
 
 class Connection:
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, ssl_context=None):
+        self.host, self.port, self.ssl_context = host, port, ssl_context
         self.reader = self.writer = None
+
+    async def _open(self):
+        if self.ssl_context is None:
+            return await asyncio.open_connection(self.host, self.port)
+        # nginx listens on IPv4 only; the certificate and server_name are the host name's.
+        address = "127.0.0.1" if self.host == "localhost" else self.host
+        return await asyncio.open_connection(address, self.port, ssl=self.ssl_context, server_hostname=self.host)
 
     async def request(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
         for attempt in (1, 2):
             if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.reader, self.writer = await self._open()
             head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive"]
             head += [f"{k}: {v}" for k, v in headers.items()]
             if body is not None:
@@ -241,16 +309,26 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def run_load(base_url: str, requests: list[tuple], *, concurrency: int) -> tuple[list[Answer], float]:
-    """Send (method, path, json_body, headers) requests over `concurrency` connections; return answers and seconds."""
+async def run_load(
+    base_url: str, requests: list[tuple], *, concurrency: int, ssl_context=None
+) -> tuple[list[Answer], float]:
+    """Send (method, path, json_body, headers) requests over `concurrency` connections; return answers and seconds.
+
+    An https URL is spoken to over TLS with `ssl_context` (it must trust the server's certificate).
+    """
     parts = urlsplit(base_url)
+    if parts.scheme == "https" and ssl_context is None:
+        import ssl
+
+        ssl_context = ssl.create_default_context()
     queue: asyncio.Queue = asyncio.Queue()
     for index, item in enumerate(requests):
         queue.put_nowait((index, item))
     answers: list[Answer | None] = [None] * len(requests)
 
     async def client():
-        connection = Connection(parts.hostname, parts.port or 80)
+        connection = Connection(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                                ssl_context if parts.scheme == "https" else None)
         try:
             while True:
                 try:

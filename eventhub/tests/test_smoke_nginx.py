@@ -17,8 +17,6 @@ routing and caching of /app/ through both servers.
 """
 
 import dataclasses
-import datetime
-import getpass
 import http.client
 import json
 import os
@@ -37,13 +35,14 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
+from bench.nginx import binary as _nginx
+from bench.nginx import frame as _nginx_frame
+from bench.nginx import render
+from bench.nginx import self_signed_certificate as _self_signed_certificate
+from bench.nginx import start as _start_nginx
 from eventhub.tests.production import ROOT, process_environment, production_environment
 
 pytestmark = pytest.mark.deploy
@@ -65,21 +64,10 @@ def _need(what: str, found) -> None:
     pytest.skip(message)
 
 
-def _nginx() -> str | None:
-    return shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def render(template: str, values: dict[str, str]) -> str:
-    """Fill the template's ${NAME} placeholders, as the nginx image's envsubst does."""
-    for name, value in values.items():
-        template = template.replace("${" + name + "}", value)
-    return template
 
 
 def _replace_once(text: str, old: str, new: str) -> str:
@@ -92,41 +80,6 @@ def render_frontend(port: int, www: Path) -> str:
     conf = FRONTEND_CONF.read_text()
     conf = _replace_once(conf, "listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;")
     return _replace_once(conf, "root /srv/www;", f"root {www};")
-
-
-def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True, key_cert_sign=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, crl_sign=False, encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
 
 
 def _pwa_root(directory: Path) -> Path:
@@ -183,44 +136,6 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, **kwargs) -> None:
             pass
         time.sleep(0.2)
     pytest.fail(f"{url} did not answer in 60 s:\n{log.read_text()[-4000:]}")
-
-
-def _nginx_frame(prefix: Path, site_conf: Path) -> Path:
-    """Write the nginx image's nginx.conf around `site_conf`, with paths under `prefix`."""
-    # Workers run as this user, who owns the files they serve.
-    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    (prefix / "logs").mkdir(parents=True, exist_ok=True)
-    nginx_conf = prefix / "nginx.conf"
-    nginx_conf.write_text(f"""
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 128; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {site_conf};
-}}
-""")
-    return nginx_conf
-
-
-def _start_nginx(nginx: str, nginx_conf: Path) -> subprocess.Popen:
-    prefix = nginx_conf.parent
-    with (prefix / "logs" / "nginx.out").open("w") as out:
-        return subprocess.Popen(
-            [nginx, "-p", str(prefix), "-c", str(nginx_conf), "-e", str(prefix / "logs" / "error.log"),
-             "-g", "daemon off;"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
 
 
 def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
