@@ -85,15 +85,27 @@ return 1
 """
 
 
+# After Redis fails to answer, it is left alone this long: a request must not wait out a timeout each.
+RESTING_SECONDS = 5
 _warned = [0.0]
+_resting_until = [0.0]
 
 
 def _unreachable(what: str = "") -> None:
-    """Log that Redis did not answer, at most once a minute per process (a request each would flood the log)."""
+    """Note that Redis did not answer: rest it a few seconds; log it at most once a minute per process."""
     now = time.monotonic()
+    _resting_until[0] = now + RESTING_SECONDS
     if now - _warned[0] >= 60:
         _warned[0] = now
         logger.warning("The sold-out board's Redis did not answer%s", what, exc_info=True)
+
+
+def _redis():
+    """Return (configured, client): the shared client, or None while it rests after failing to answer."""
+    client = shared.client()
+    if client is None:
+        return False, None
+    return True, (client if time.monotonic() >= _resting_until[0] else None)
 
 
 def _mark_key(ticket_id) -> str:
@@ -157,7 +169,9 @@ _memory = _Memory()
 def refuses(ticket_id, user_id) -> bool:
     """Return whether `ticket_id` is known to be sold out to `user_id` (who holds no ticket of its event)."""
     ticket_id, user_id, now = str(ticket_id), str(user_id), _now_ms()
-    client = shared.client()
+    configured, client = _redis()
+    if configured and client is None:
+        return False
     if client is None:
         mark = _memory.marks.get(ticket_id)
         if mark is None or mark[0] <= now:
@@ -178,7 +192,9 @@ def refuses(ticket_id, user_id) -> bool:
 def version(ticket_id) -> str:
     """Return the current version of `ticket_id`'s entry: read it before reading the seats from the database."""
     ticket_id = str(ticket_id)
-    client = shared.client()
+    configured, client = _redis()
+    if configured and client is None:
+        return "unreachable"
     if client is None:
         return str(_memory.versions.get(ticket_id, ""))
     try:
@@ -198,10 +214,12 @@ def remember(
     Return whether the mark was written.
     """
     ticket_id, event_id, now = str(ticket_id), str(event_id), _now_ms()
-    client = shared.client()
+    configured, client = _redis()
+    if seen == "unreachable" or (configured and client is None):
+        return False
     limit = now + int((MARK_SECONDS if client is not None else settings.SOLD_OUT_MEMORY_SECONDS) * 1000)
     until_ms = min(_ms(until), limit) if until is not None else limit
-    if until_ms <= now or seen == "unreachable":
+    if until_ms <= now:
         return False
     members = None if holders is None else [_SENTINEL, *(str(user) for user in holders)]
     if client is None:
@@ -227,11 +245,14 @@ def remember(
 def forget(ticket_id) -> None:
     """Drop what is known of `ticket_id` now: seats came back, or the ticket type or its event changed."""
     ticket_id = str(ticket_id)
-    client = shared.client()
+    configured, client = _redis()
     with _memory.lock:
         _memory.marks.pop(ticket_id, None)
         _memory.versions[ticket_id] = next(_memory.counter)
     if client is None:
+        if configured:
+            logger.warning("The sold-out board's Redis is resting: ticket type %s forgotten only in this process "
+                           "(its mark there ends by itself within %d s)", ticket_id, MARK_SECONDS)
         return
     forget_script = _scripts.get(client)[2]
     try:
@@ -256,7 +277,9 @@ def forget_on_commit(*ticket_ids) -> None:
 def add_holder(*, event_id, user_id) -> None:
     """Record that `user_id` holds a ticket of `event_id` (call once their purchase has committed)."""
     event_id, user_id = str(event_id), str(user_id)
-    client = shared.client()
+    configured, client = _redis()
+    if configured and client is None:
+        return
     if client is None:
         with _memory.lock:
             holders = _memory.holders.get(event_id)
@@ -274,5 +297,6 @@ def add_holder(*, event_id, user_id) -> None:
 
 
 def clear_memory() -> None:
-    """Forget everything this process remembers on its own (tests)."""
+    """Forget everything this process remembers on its own, and that Redis failed (tests)."""
     _memory.clear()
+    _resting_until[0] = 0.0

@@ -115,3 +115,17 @@ def test_forget_on_commit_forgets_now_and_after_the_commit(db, sold_out_board, h
     for callback in callbacks:  # …the commit forgets them again.
         callback()
     assert not soldout.refuses(ticket, uuid.uuid4())
+
+
+def test_a_redis_that_failed_is_left_alone_for_a_few_seconds(settings):
+    import time
+
+    settings.REDIS_URL = "redis://eventhub-no-such-host.invalid:6379/0"
+    settings.REDIS_TIMEOUT = 0.5
+    ticket = uuid.uuid4()
+    assert not soldout.refuses(ticket, uuid.uuid4())  # pays for finding out once
+    started = time.monotonic()
+    for _ in range(20):
+        assert not soldout.refuses(ticket, uuid.uuid4())
+        assert soldout.version(ticket) == "unreachable"
+    assert time.monotonic() - started < 0.2
