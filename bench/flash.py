@@ -84,12 +84,14 @@ def run(args) -> int:
             ("POST", "/api/v1/registrations/", {"ticket": str(ticket.pk)}, {"Authorization": f"Bearer {token}"})
             for token in tokens
         ]
-        cpu = server.cpu_seconds()
+        cpu, database_cpu = server.cpu_seconds(), harness.database_cpu_seconds()
         by_server = [one.cpu_seconds() for one in server.servers] if behind_nginx else []
         nginx_cpu = server.nginx.cpu_seconds() if behind_nginx else 0
         answers, seconds = asyncio.run(harness.run_load(
             server.url, requests, concurrency=CONCURRENCY, ssl_context=server.ssl_context if behind_nginx else None))
         cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(answers)
+        database_after = harness.database_cpu_seconds()
+        database_ms = (database_after - database_cpu) * 1000 / len(answers) if database_cpu is not None else None
         nginx_ms = (server.nginx.cpu_seconds() - nginx_cpu) * 1000 / len(answers) if behind_nginx else 0
         by_server = [one.cpu_seconds() - before for one, before in zip(server.servers, by_server)] if behind_nginx else []
         rss = server.worker_rss_mb()
@@ -115,6 +117,8 @@ def run(args) -> int:
     print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
     if rss:
         print(f"  server      {cpu_ms:.1f} ms CPU a request (gunicorn workers); RSS {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+    if database_ms is not None:
+        print(f"  postgresql  {database_ms:.1f} ms CPU a request (the backends of the bench database)")
     if behind_nginx:
         print(f"  nginx       {nginx_ms:.1f} ms CPU a request (TLS, proxying); "
               f"gunicorn CPU by server {', '.join(f'{s:.1f} s' for s in by_server)} (nginx balances over both)")

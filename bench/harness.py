@@ -147,6 +147,28 @@ class Server:
             self.process.wait(timeout=30)
 
 
+def database_cpu_seconds() -> float | None:
+    """Return the CPU time used so far by the PostgreSQL backends connected to this database, or None if not local.
+
+    Read from /proc for the backends pg_stat_activity lists (the pool keeps
+    them for the whole run); None when the server is on another machine.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    ticks, total, seen = os.sysconf("SC_CLK_TCK"), 0, False
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, PermissionError):
+            continue
+        seen = True
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks if seen else None
+
+
 def var_dir_with_static(database_url: str) -> str:
     """Return a new VAR_DIR (removed at exit) with the site's static files collected, as production serves them.
 
