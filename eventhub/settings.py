@@ -465,10 +465,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 # production (dbcache://eventhub_cache; the migrate step creates the table),
 # else each gunicorn worker would count on its own.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Redis, shared by every API process (eventhub/redis.py): which ticket types are
-# sold out, so a refusal costs no database round trip. Unset for `make run`:
-# each process then remembers on its own, for SOLD_OUT_MEMORY_SECONDS at most.
-REDIS_URL = env.str("REDIS_URL", default="")
+# REDIS_URL (see Waiting room above) also holds which ticket types are sold out
+# (events/soldout.py, through eventhub/redis.py), so a refusal costs no database
+# round trip. Unset for `make run`: each process then remembers on its own, for
+# SOLD_OUT_MEMORY_SECONDS at most.
 REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="eh:")
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 SOLD_OUT_MEMORY_SECONDS = env.float("SOLD_OUT_MEMORY_SECONDS", default=1.0)
