@@ -21,6 +21,22 @@ def _send_or_retry(send: Callable[[], None], *, retry, args: tuple, attempt: int
             raise
 
 
+def queued_in_transaction(task_) -> bool:
+    """Return whether enqueuing `task_` writes a row in the default database (django-tasks-db), so it is transactional.
+
+    Such a task enqueued inside a transaction commits with it or not at all
+    (no task for a purchase that rolled back, none lost if the process dies
+    after the commit), and costs no commit of its own. Any other backend
+    (the immediate one of `make run` and the tests runs the task at once)
+    must wait for the commit.
+    """
+    from django.db import DEFAULT_DB_ALIAS, router
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(task_.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
+
+
 @task(queue_name="email")
 def send_registration_email(registration_id: str, kind: str, attempt: int = 1) -> None:
     """Send one registration email (`received`, `ticket`, `cancelled`), retrying with backoff on failure."""

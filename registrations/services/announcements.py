@@ -14,9 +14,12 @@ from ..models import Order, Registration
 Status = Registration.Status
 
 
-def _single(order: Order, registrations: list[Registration]) -> bool:
-    """Return whether an order is one ticket for the buyer themself (the one-ticket emails serve it)."""
-    if len(registrations) != 1 or order.registrations.count() != 1:
+def _single(order: Order, registrations: list[Registration], *, whole: bool = False) -> bool:
+    """Return whether an order is one ticket for the buyer themself (the one-ticket emails serve it).
+
+    `whole`: `registrations` are all of the order's (it was just placed), so they need not be counted.
+    """
+    if len(registrations) != 1 or (not whole and order.registrations.count() != 1):
         return False
     return registrations[0].holder_email.casefold() == order.user.email.casefold()
 
@@ -27,13 +30,22 @@ def _for_others(order: Order, registrations: list[Registration]) -> list[Registr
     return [r for r in registrations if r.holder_email.casefold() != buyer]
 
 
-def announce_order_created(order: Order, registrations: list[Registration]) -> None:
-    """Announce a placed order: pending (the buyer is told once, with the payment link), or paid when free."""
+def announce_order_created(order: Order, registrations: list[Registration], *, queued: bool = False) -> None:
+    """Announce a placed order: pending (the buyer is told once, with the payment link), or paid when free.
+
+    `queued`: the pending order's email was queued already, in its transaction (`queue_order_received`).
+    """
     for registration in registrations:
         signals.registration_created.send(sender=Registration, registration=registration)
     if order.status == Order.Status.PAID:
         announce_order_paid(order, registrations, created=True)
-    elif _single(order, registrations):
+    elif not queued:
+        queue_order_received(order, registrations)
+
+
+def queue_order_received(order: Order, registrations: list[Registration]) -> None:
+    """Queue the email telling the buyer a just-placed order awaits payment (`registrations`: all of it)."""
+    if _single(order, registrations, whole=True):
         tasks.send_registration_email.enqueue(str(registrations[0].pk), "received")
     else:
         tasks.send_order_email.enqueue(str(order.pk), "received")

@@ -23,7 +23,7 @@ from events import soldout
 from events.models import Event, Ticket
 from events.services import sales_closed_reason
 
-from .. import qr
+from .. import qr, tasks
 from ..models import Order, Registration, Voucher, WaitlistEntry
 from . import seats
 from .reservations import (
@@ -32,7 +32,7 @@ from .reservations import (
     Status,
     release_own_expired_hold,
 )
-from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid
+from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid, queue_order_received
 
 logger = logging.getLogger(__name__)
 
@@ -308,6 +308,11 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
                 registration.qr_code = qr.sign(registration.id)
                 registrations.append(registration)
         Registration.objects.bulk_create(registrations)
+        # A database task queue takes the email in this transaction, before the seats are taken (the
+        # ticket rows stay locked no longer): it commits with the order, in its commit, or not at all.
+        queued = not free and tasks.queued_in_transaction(tasks.send_registration_email)
+        if queued:
+            queue_order_received(order, registrations)
         for line in sorted(quote.lines, key=lambda line: str(line.ticket.pk)):
             if claimed is not None and line.ticket.pk == claimed.ticket_id:
                 continue
@@ -322,7 +327,7 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
     # A holder is never refused from the sold-out board's memory (they hear `already_registered`).
     transaction.on_commit(lambda: soldout.add_holder(event_id=event.pk, user_id=user.pk))
     # The buyer hears once that the order awaits payment; every paid ticket goes to its attendee.
-    transaction.on_commit(lambda: announce_order_created(order, registrations))
+    transaction.on_commit(lambda: announce_order_created(order, registrations, queued=queued))
     return order
 
 

@@ -118,7 +118,7 @@ def remember_sold_out(*, ticket_id) -> bool:
     if ticket.max_per_user == 1:
         holders = Registration.objects.filter(
             event_id=ticket.event_id, status__in=Registration.ACTIVE_STATUSES
-        ).values_list("user_id", flat=True).distinct()
+        ).order_by().values_list("user_id", flat=True).distinct()
     return soldout.remember(ticket_id=ticket.pk, event_id=ticket.event_id, seen=seen, until=until, holders=holders)
 
 
