@@ -13,7 +13,9 @@ With --servers N (or --nginx) it starts N servers on ports 8131, 8132, … with
 `--workers` each, sharing the database and Redis (REDIS_URL, when set), and
 Debian's nginx in front of them with nginx/eventhub.conf.template (TLS, one
 upstream `server` line each); the buyers then speak HTTPS to nginx.
-Target (2-core machine, load generator included): ≥ 280 requests/s, p99 ≤ 480 ms.
+Target (issue 12: ten times pretix on the same work; an idle 2-core machine, load
+generator included): ≥ 560 requests/s, p99 ≤ 250 ms. On a busy machine compare
+the CPU a request of the workers and of PostgreSQL instead, before and after.
 """
 
 import asyncio
@@ -124,8 +126,8 @@ def run(args) -> int:
               f"gunicorn CPU by server {', '.join(f'{s:.1f} s' for s in by_server)} (nginx balances over both)")
     everything = [a.seconds for a in answers]
     ok = oversold == 0 and ticket.sold == held == QUOTA and len(sales) == QUOTA and len(refusals) == BUYERS - QUOTA
-    verdict = ok and rate >= 280 and harness.p99(everything) <= 480
-    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 280 req/s, p99 ≤ 480 ms, 100 sold, 0 oversold)")
+    verdict = ok and rate >= 560 and harness.p99(everything) <= 250
+    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 560 req/s, p99 ≤ 250 ms, 100 sold, 0 oversold)")
     cleanup()
     return 0 if ok else 1
 
