@@ -210,7 +210,7 @@ def start_server(*, url: str | None, port: int, workers: int, threads: int, env:
             time.sleep(0.2)
     server = Server(url=f"http://127.0.0.1:{port}", process=process)
     # Warm every worker up (imports, pool connections) before measuring.
-    asyncio.run(run_load(server.url, [("GET", "/api/v1/events/", None, {})] * (workers * threads * 4), concurrency=workers * threads))
+    run(run_load(server.url, [("GET", "/api/v1/events/", None, {})] * (workers * threads * 4), concurrency=workers * threads))
     return server
 
 
@@ -268,9 +268,25 @@ def start_servers(*, count: int, port: int, workers: int, threads: int, env: dic
         raise
     cluster = Servers(servers=servers, nginx=front)
     # Warm nginx's upstream connections too.
-    asyncio.run(run_load(cluster.url, [("GET", "/api/v1/events/", None, {})] * (count * workers * threads * 2),
+    run(run_load(cluster.url, [("GET", "/api/v1/events/", None, {})] * (count * workers * threads * 2),
                          concurrency=count * workers * threads, ssl_context=cluster.ssl_context))
     return cluster
+
+
+def run(coroutine):
+    """Return `asyncio.run(coroutine)`, in a thread of its own when this thread already runs an event loop.
+
+    A test process may: Playwright's sync API keeps a loop running in the main
+    thread while its browser is open, and asyncio.run refuses to nest.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclasses.dataclass
