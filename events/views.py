@@ -5,6 +5,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db.models import F, Min, Q, QuerySet, Sum
@@ -190,3 +191,19 @@ def cover(request, slug, name):
     response["Cache-Control"] = ("public" if event.is_active else "private") + ", max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def event_queue(request, slug):
+    """The waiting room in front of an event's sale: the page joins and follows the queue through the API.
+
+    One place per account, so the visitor logs in first. The page itself asks nothing of the queue:
+    its script joins (`POST …/join/`), polls the state and moves on to the event page when admitted,
+    the pass arriving as a cookie set by the API's answer.
+    """
+    event = get_object_or_404(Event, slug=slug, is_active=True)
+    api = f"/api/v1/waiting-room/{event.slug}/"
+    return render(request, "events/queue.html", {
+        "event": event, "status_url": api, "join_url": api + "join/",
+    })
