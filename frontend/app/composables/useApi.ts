@@ -1,6 +1,9 @@
 // The only HTTP client of the app: attaches the access token, refreshes it once
 // on a 401 through the httpOnly refresh cookie, else sends the user to login.
+// Buying calls carry the event's waiting-room pass; refused for want of one
+// (403 `waiting_room`), they send the user to that event's queue.
 import { ApiError, NetworkError } from '~/utils/errors'
+import { slugFromRefusal } from '~/utils/waitingRoom'
 import type { Error as ApiErrorBody } from '~/types/api'
 
 export type Query = Record<string, string | number | boolean | null | undefined>
@@ -20,6 +23,17 @@ export interface RequestOptions {
   /** Upload progress (0..1): uses XMLHttpRequest, the one fetch cannot report. */
   onUploadProgress?: (fraction: number) => void
   responseType?: 'json' | 'blob'
+  /** A buying call for this event (slug or id): send its waiting-room pass, if one is held. */
+  waitingRoom?: string
+}
+
+export const PASS_HEADER = 'X-Waiting-Room-Pass'
+// The calls the waiting room guards (CONTRACTS): they carry the newest pass held
+// unless they name their event (`waitingRoom`); the server checks it is the right one.
+const BUYING = /^(registrations|orders|payments\/start)\/$/
+
+export function isBuyingCall(method: string, path: string): boolean {
+  return method === 'POST' && BUYING.test(path.replace(/^\//, '').split('?')[0] ?? '')
 }
 
 export interface RawAnswer<T> {
@@ -99,19 +113,26 @@ export function useApi() {
   const auth = useAuthStore()
   const base = useRuntimeConfig().public.apiBase as string
   const { locale } = useI18n()
+  const passes = useWaitingRoomStore()
 
-  function headers(body: unknown, withToken: boolean): Record<string, string> {
+  function headers(body: unknown, withToken: boolean, pass: string | null): Record<string, string> {
     const out: Record<string, string> = { 'Accept': 'application/json', 'Accept-Language': locale.value }
     if (body !== undefined && !(body instanceof FormData)) out['Content-Type'] = 'application/json'
     if (withToken && auth.access) out.Authorization = `Bearer ${auth.access}`
+    if (pass) out[PASS_HEADER] = pass
     return out
   }
 
-  async function send(url: string, options: RequestOptions): Promise<Sent> {
+  function passFor(path: string, options: RequestOptions): string | null {
+    if (options.waitingRoom) return passes.passFor(options.waitingRoom)
+    return isBuyingCall(options.method || 'GET', path) ? passes.latest() : null
+  }
+
+  async function send(url: string, options: RequestOptions, pass: string | null = null): Promise<Sent> {
     const body = options.body
     const init: RequestInit = {
       method: options.method || 'GET',
-      headers: headers(body, !options.anonymous),
+      headers: headers(body, !options.anonymous, pass),
       credentials: 'same-origin',
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     }
@@ -138,10 +159,11 @@ export function useApi() {
       // Known user without a token (after a reload): get one before asking.
       await refreshAccess().catch(() => false)
     }
-    let sent = await send(url, options)
+    const pass = passFor(path, options)
+    let sent = await send(url, options, pass)
     if (sent.status === 401 && !options.anonymous) {
       const refreshed = await refreshAccess()
-      if (refreshed) sent = await send(url, options)
+      if (refreshed) sent = await send(url, options, pass)
       if (sent.status === 401) {
         auth.clear()
         if (options.redirectOnAuthFailure !== false) {
@@ -153,9 +175,19 @@ export function useApi() {
     }
     const ok = sent.status >= 200 && sent.status < 300
     if (!ok && !(options.accept || []).includes(sent.status)) {
-      throw new ApiError(sent.status, sent.body as ApiErrorBody | null)
+      const error = new ApiError(sent.status, sent.body as ApiErrorBody | null)
+      if (error.status === 403 && error.code === 'waiting_room') await toQueue(sent.body, options.waitingRoom)
+      throw error
     }
     return { status: sent.status, data: sent.body as T }
+  }
+
+  /** The buyer needs a (new) pass: forget a refused one and go to the event's queue. */
+  async function toQueue(refusal: unknown, event?: string) {
+    const slug = slugFromRefusal(refusal) || event || ''
+    if (!slug) return
+    passes.drop(slug)
+    await navigateTo({ path: `/queue/${encodeURIComponent(slug)}` })
   }
 
   async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {

@@ -7,6 +7,7 @@ export interface Seen {
   method: string
   path: string
   authorization: string | null
+  headers: Headers
   body: unknown
 }
 
@@ -21,6 +22,7 @@ export function serveApi(routes: Record<string, Handler>) {
       method: init.method || 'GET',
       path: url.pathname.replace(/^\/api\/v1\//, '') + url.search,
       authorization: headers.get('Authorization'),
+      headers,
       body: typeof init.body === 'string' ? JSON.parse(init.body) : init.body,
     }
     seen.push(request)

@@ -1,0 +1,63 @@
+// The queue page shows what the waiting room answers: the place, the people
+// ahead and the wait in the user's language, sold out with the waiting list.
+import { beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { mountSuspended } from '@nuxt/test-utils/runtime'
+import QueueStatus from '~/components/waitingroom/QueueStatus.vue'
+import type { RoomStatus } from '~/utils/waitingRoom'
+import { serveApi } from './api'
+
+const EVENT = { id: 'e1', slug: 'konser', title: 'Konser Senja', description: '', event_date: '2031-05-01T12:00:00Z', timezone: 'Asia/Jakarta', location: 'Jakarta', tickets: [] }
+
+function answer(fields: Partial<RoomStatus>): RoomStatus {
+  return {
+    state: 'waiting', position: 1234, ahead: 1200, estimated_wait_seconds: 610, opens_at: '2031-05-01T03:00:00Z',
+    poll_after_seconds: 30, pass: null, pass_expires_at: null, event: 'konser', ...fields,
+  }
+}
+
+async function mount(status: RoomStatus) {
+  serveApi({
+    'GET events/konser/': () => ({ status: 200, body: EVENT }),
+    'POST waiting-room/konser/join/': () => ({ status: 200, body: status }),
+  })
+  const wrapper = await mountSuspended(QueueStatus, { props: { slug: 'konser' } })
+  await flushPromises()
+  await new Promise(resolve => setTimeout(resolve, 10))
+  await flushPromises()
+  return wrapper
+}
+
+beforeEach(() => {
+  useI18n().locale.value = 'id'
+  useAuthStore().setAccess('access-1')
+})
+
+describe('the queue page', () => {
+  it('shows the place, the people ahead and the wait in Indonesian', async () => {
+    const wrapper = await mount(answer({}))
+    expect(wrapper.get('[data-testid="queue"]').attributes('data-state')).toBe('waiting')
+    expect(wrapper.get('[data-testid="queue-position"]').text()).toBe('1.234')
+    expect(wrapper.get('[data-testid="queue-ahead"]').attributes('data-value')).toBe('1200')
+    expect(wrapper.get('[data-testid="queue-wait"]').text()).toBe('sekitar 11 menit')
+    expect(wrapper.text()).toContain('Konser Senja')
+    wrapper.unmount()
+  })
+
+  it('says the place is drawn at the opening before the sale opens, in English when asked', async () => {
+    useI18n().locale.value = 'en'
+    const wrapper = await mount(answer({ state: 'before_open', position: null, ahead: null, estimated_wait_seconds: null }))
+    expect(wrapper.get('[data-testid="queue-position"]').text()).toBe('drawn at the opening')
+    expect(wrapper.get('[data-testid="queue-opens"]').text()).toContain('Opens at')
+    expect(wrapper.get('[data-testid="queue-opens"]').text()).toContain('WIB')
+    wrapper.unmount()
+  })
+
+  it('tells everyone waiting that it is sold out and offers the waiting list', async () => {
+    const wrapper = await mount(answer({ state: 'sold_out', position: null, ahead: null }))
+    expect(wrapper.get('[data-testid="queue-headline"]').text()).toContain('Habis terjual')
+    expect(wrapper.find('[data-testid="queue-position"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="queue-waitlist"]').attributes('href')).toBe('/app/events/konser')
+    wrapper.unmount()
+  })
+})
