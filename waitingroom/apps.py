@@ -13,3 +13,7 @@ class WaitingRoomConfig(AppConfig):
 
         signals.connect()
         hooks.register_admission_gate(api=gate.require_admission, site=gate.site_refusal)
+        # What the event page says of the queue: events asks through its own registry.
+        from . import notice
+
+        notice.register()
