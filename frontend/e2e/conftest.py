@@ -62,6 +62,15 @@ class PageProblems:
 
 
 @pytest.fixture
+def gateway(base_url, settings):
+    """The payment simulator on the live server, as the gateways' SDKs reach it in development."""
+    settings.SITE_URL = base_url
+    settings.PAYMENT_SIMULATOR = True
+    settings.MIDTRANS_SNAP_BASE_URL = settings.MIDTRANS_CORE_BASE_URL = settings.XENDIT_API_HOST = ""
+    return base_url
+
+
+@pytest.fixture
 def browser_timezone() -> str | None:
     """The time zone the browser runs in (None: the machine's); override it in a module."""
     return None

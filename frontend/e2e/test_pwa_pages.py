@@ -31,7 +31,7 @@ def test_every_attendee_page_works_against_the_api(page, base_url, attendee, con
 
     login(page, base_url, attendee.email)
     assert page.url.endswith("/app/dashboard")
-    visit(page, base_url, "dashboard", '[data-testid="registration"]')
+    visit(page, base_url, "dashboard", '[data-testid="order"]')
     visit(page, base_url, "dashboard/files", '[data-testid="file-upload"]')
     visit(page, base_url, f"checkout?registration={pending.pk}", '[data-testid="checkout-form"]')
     visit(page, base_url, f"payment/pending?registration={pending.pk}", '[data-testid="registration-status"]')
@@ -90,17 +90,22 @@ def test_an_attendee_registers_for_a_free_ticket_and_gets_the_qr(page, base_url,
     from registrations.models import Registration
 
     login(page, base_url, attendee.email, next_path="/events/seminar-gratis")
-    page.get_by_test_id("register").click()
-    page.wait_for_url("**/app/payment/success?registration=*")
+    page.get_by_test_id("quantity-more").click()
+    page.get_by_test_id("continue").click()
+    page.get_by_test_id("place-order").click()
+    page.wait_for_url("**/app/payment/success?order=*")
     page.wait_for_selector('[data-testid="qr-display"] svg path')
     registration = Registration.objects.get(user=attendee, event=free_event)
     assert registration.status == Registration.Status.PAID
     assert page.locator(".qr-code-text").inner_text() == registration.qr_code
 
-    # A second registration for the same event is refused with the API's reason.
+    # A second ticket of a type one may hold once is refused with the API's reason, on that type.
     page.goto(app_url(base_url, "events/seminar-gratis"))
-    page.get_by_test_id("register").click()
-    assert page.get_by_test_id("register-error").get_attribute("data-code") == "already_registered"
+    page.get_by_test_id("quantity-more").click()
+    error = page.get_by_test_id("ticket-error")
+    error.wait_for()
+    assert error.get_attribute("data-code") == "limit_exceeded"
+    assert "Umum" in error.inner_text()
 
 
 def test_the_pwa_reloads_offline_from_the_service_worker(page, context, base_url, attendee, free_event):

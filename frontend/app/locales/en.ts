@@ -1,5 +1,7 @@
 // English.
+import orders from './orders/en'
 export default {
+  ...orders,
   common: {
     loading: 'Loading…', save: 'Save', saved: 'Saved.', cancel: 'Cancel', close: 'Close', edit: 'Edit', delete: 'Delete',
   },

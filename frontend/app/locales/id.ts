@@ -1,5 +1,7 @@
 // Bahasa Indonesia: the default language.
+import orders from './orders/id'
 export default {
+  ...orders,
   common: {
     loading: 'Memuat…', save: 'Simpan', saved: 'Tersimpan.', cancel: 'Batal', close: 'Tutup', edit: 'Ubah', delete: 'Hapus',
   },

@@ -31,7 +31,7 @@ async function page(tickets: Ticket[], event: Partial<EventItem> = {}) {
 }
 
 describe('the event page', () => {
-  it('offers a live Register button only for tickets the server says are on sale', async () => {
+  it('offers a quantity only for tickets the server says are on sale', async () => {
     const wrapper = await page([
       ticket('open', { sales_end: iso(HOUR) }),
       ticket('habis', { quota: 2, sold: 2, seats_left: 0, on_sale: false, sales_closed_reason: 'This ticket is sold out.' }),
@@ -39,8 +39,8 @@ describe('the event page', () => {
     ])
     const rows = wrapper.findAll('[data-testid="ticket-type"]')
     expect(rows).toHaveLength(3)
-    expect(rows.map(row => row.find('[data-testid="register"]').exists())).toEqual([true, false, false])
-    expect(rows[0]!.find('[data-testid="register"]').attributes('disabled')).toBeUndefined()
+    expect(rows.map(row => row.find('[data-testid="quantity"]').exists())).toEqual([true, false, false])
+    expect(rows.map(row => row.find('[data-testid="not-on-sale"]').exists())).toEqual([false, true, true])
     expect(rows[2]!.find('[data-testid="sales-closed-reason"]').text()).toBe('Sales for this ticket have not started yet.')
   })
 
@@ -51,7 +51,7 @@ describe('the event page', () => {
       ['This event is not open for registration.', { is_active: false }],
     ] as const) {
       const wrapper = await page([ticket('reguler', { on_sale: false, sales_closed_reason: reason })], event)
-      expect(wrapper.find('[data-testid="register"]').exists()).toBe(false)
+      expect(wrapper.find('[data-testid="quantity"]').exists()).toBe(false)
       expect(wrapper.find('[data-testid="not-on-sale"]').exists()).toBe(true)
       expect(wrapper.find('[data-testid="sales-closed-reason"]').text()).toBe(reason)
       wrapper.unmount()
