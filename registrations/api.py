@@ -99,7 +99,8 @@ class RegistrationFilterSerializer(serializers.Serializer):
     event = serializers.UUIDField(required=False, help_text="An event id.")
     status = serializers.ChoiceField(choices=Registration.Status.choices, required=False)
     search = serializers.CharField(
-        required=False, help_text="Staff (admins; an event's team with `event`): part of the attendee's email address or name."
+        required=False,
+        help_text="Staff (admins; an event's team with `event`): part of the attendee's (or the buyer's) email address or name.",
     )
 
 
@@ -246,7 +247,11 @@ class RegistrationListView(generics.ListCreateAPIView):
             registrations = registrations.filter(status=filters["status"])
         if filters.get("search") and staff:
             term = filters["search"]
-            registrations = registrations.filter(Q(user__email__icontains=term) | Q(user__full_name__icontains=term))
+            # A ticket of an order admits its attendee: the door looks for them, not only the buyer.
+            registrations = registrations.filter(
+                Q(attendee_name__icontains=term) | Q(attendee_email__icontains=term)
+                | Q(user__email__icontains=term) | Q(user__full_name__icontains=term)
+            )
         return registrations
 
     def create(self, request, *args, **kwargs):

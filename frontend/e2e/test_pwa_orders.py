@@ -140,3 +140,36 @@ def test_staff_create_a_promo_code_and_see_its_uses_in_the_pwa(page, base_url, s
     )
     voucher.refresh_from_db()
     assert voucher.is_active is False
+
+
+def test_the_door_sees_each_tickets_attendee_not_the_buyer(page, context, camera, base_url, staff, attendee, festival):
+    from harness import open_station, rescan, wait_for_verdict
+
+    from registrations import services
+
+    regular = festival.tickets.get(name="Reguler")
+    order = services.place_order(
+        user=attendee, event=festival, items=[services.Item(regular, 2)],
+        attendees=[services.Attendee(name="Budi Santoso", email="budi@example.com"),
+                   services.Attendee(name="Dewi Anggraini", email="dewi@example.com")],
+    )
+    services.mark_order_paid(order=order)
+    budi, dewi = sorted(order.registrations.all(), key=lambda r: r.attendee_name)
+    camera.show(budi.qr_code)
+    login(page, base_url, staff.email)
+    open_station(page, base_url, festival.id)
+    verdict = wait_for_verdict(page, "ok", offline=False)
+    assert verdict.query_selector('[data-testid="verdict-name"]').inner_text() == "Budi Santoso"
+
+    # Offline, the manifest names the attendee too.
+    context.set_offline(True)
+    camera.show(dewi.qr_code)
+    rescan(page)
+    verdict = wait_for_verdict(page, "ok", offline=True)
+    assert verdict.query_selector('[data-testid="verdict-name"]').inner_text() == "Dewi Anggraini"
+    context.set_offline(False)
+
+    # The door finds a ticket by its attendee's name, though the buyer is someone else.
+    page.get_by_test_id("search-text").fill("Anggraini")
+    page.get_by_test_id("search-text").press("Enter")
+    assert page.get_by_test_id("search-name").first.inner_text() == "Dewi Anggraini"

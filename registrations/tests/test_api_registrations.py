@@ -120,6 +120,16 @@ def test_admin_lists_all_and_filters_by_event_status_and_email(client_for, staff
     assert client.get(REGISTRATIONS, {"status": "lost"}).status_code == 400
 
 
+def test_door_staff_find_a_ticket_by_its_attendee_not_only_its_buyer(client_for, staff):
+    buyer = UserFactory(full_name="Ani Pembeliqu", email="ani@contoh.id")
+    budi = RegistrationFactory(user=buyer, paid=True, attendee_name="Budi Qwertz", attendee_email="bqz@contoh.id")
+    RegistrationFactory(ticket=budi.ticket, paid=True)
+    client = client_for(staff)
+    for term in ("qwertz", "BQZ@", "pembeliqu"):
+        assert [r["id"] for r in client.get(REGISTRATIONS, {"search": term}).json()["results"]] == [str(budi.pk)], term
+    assert client.get(REGISTRATIONS, {"search": "qwertz"}).json()["results"][0]["attendee_name"] == "Budi Qwertz"
+
+
 def test_detail_shows_the_qr_once_paid(client_for, user):
     registration = RegistrationFactory(user=user, paid=True)
     body = client_for(user).get(f"{REGISTRATIONS}{registration.pk}/").json()
