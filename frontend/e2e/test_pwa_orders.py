@@ -173,3 +173,48 @@ def test_the_door_sees_each_tickets_attendee_not_the_buyer(page, context, camera
     page.get_by_test_id("search-text").fill("Anggraini")
     page.get_by_test_id("search-text").press("Enter")
     assert page.get_by_test_id("search-name").first.inner_text() == "Dewi Anggraini"
+
+
+def test_a_sold_out_type_has_a_waiting_list_whose_offer_the_buyer_claims(page, browser, base_url, attendee, staff, festival):
+    from accounts.tests.factories import UserFactory
+
+    from registrations import services
+    from registrations.models import Order, WaitlistEntry
+
+    vip = festival.tickets.get(name="VIP")
+    vip.quota = 1
+    vip.save(update_fields=["quota"])
+    first = services.place_order(user=UserFactory(), event=festival, items=[services.Item(vip, 1)])
+
+    login(page, base_url, attendee.email, next_path="/events/festival-musik")
+    row = ticket_row(page, "VIP")
+    row.get_by_test_id("waitlist-join").click()
+    row.get_by_test_id("waitlist-position").wait_for()
+    entry = WaitlistEntry.objects.get(user=attendee, ticket=vip)
+    assert (entry.status, entry.quantity) == ("waiting", 1)
+
+    # The event's staff see who waits for which type.
+    staff_context = browser.new_context(base_url=base_url, locale="id-ID")
+    staff_page = staff_context.new_page()
+    login(staff_page, base_url, staff.email)
+    staff_page.goto(app_url(base_url, "admin/events/festival-musik"))
+    waiting = staff_page.locator(f'[data-testid="waitlist-ticket"][data-ticket="{vip.pk}"]')
+    waiting.get_by_test_id("waitlist-entry").wait_for()
+    assert attendee.email in waiting.inner_text()
+    assert waiting.get_by_test_id("waitlist-waiting").get_attribute("data-count") == "1"
+    staff_context.close()
+
+    # The seat comes back: it is held for the first in line, who claims it from the offer link.
+    services.cancel_order(order=first)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    page.goto(app_url(base_url, f"events/festival-musik?offer={entry.pk}"))
+    page.get_by_test_id("waitlist-offer").wait_for()
+    page.get_by_test_id("waitlist-claim").click()
+    page.wait_for_url("**/app/checkout?*offer=*")
+    page.get_by_test_id("place-order").click()
+    page.wait_for_url("**/app/checkout?order=*")
+    order = Order.objects.get(user=attendee)
+    entry.refresh_from_db()
+    assert (entry.status, entry.order_id) == ("claimed", order.pk)
+    assert [r.ticket_id for r in order.registrations.all()] == [vip.pk]
