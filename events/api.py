@@ -78,7 +78,7 @@ class TicketSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = [
-            "id", "event", "name", "description", "price", "quota", "sold", "seats_left",
+            "id", "event", "name", "description", "price", "quota", "sold", "seats_left", "max_per_user",
             "sales_start", "sales_end", "on_sale", "sales_closed_reason", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "event", "sold", "seats_left", "created_at", "updated_at"]
@@ -118,7 +118,8 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = [
             "id", "title", "slug", "description", "event_date", "location", "city", "map_url", "map_link",
-            "organizer", "cover_url", "cover_small_url", "timezone", "is_active", "tickets", "created_at", "updated_at",
+            "organizer", "cover_url", "cover_small_url", "timezone", "is_active", "max_tickets_per_order", "tickets",
+            "created_at", "updated_at",
         ]
         read_only_fields = ["id", "tickets", "created_at", "updated_at"]
 

@@ -100,6 +100,16 @@ def test_admin_patches_an_event(client_for, staff):
     assert (event.is_active, event.location) == (False, "Solo")
 
 
+def test_admin_caps_the_tickets_of_one_order(client_for, staff):
+    event = EventFactory()
+    client = client_for(staff)
+    assert client.patch(f"{EVENTS}{event.slug}/", {"max_tickets_per_order": 4}, format="json").status_code == 200
+    event.refresh_from_db()
+    assert event.max_tickets_per_order == 4
+    response = client.patch(f"{EVENTS}{event.slug}/", {"max_tickets_per_order": 0}, format="json")
+    assert response.status_code == 400 and "max_tickets_per_order" in response.json()["fields"]
+
+
 def test_admin_deletes_an_event_without_registrations(client_for, staff):
     ticket = TicketFactory()
     response = client_for(staff).delete(f"{EVENTS}{ticket.event.slug}/")

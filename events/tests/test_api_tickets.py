@@ -45,6 +45,18 @@ def test_admin_adds_a_ticket_type(client_for, staff):
     assert Ticket.objects.get(pk=body["id"]).sold == 0
 
 
+def test_buyers_see_how_many_of_a_type_they_may_hold_and_admins_change_it(api_client, client_for, staff):
+    ticket = TicketFactory()
+    assert api_client.get(_url(ticket.event, ticket)).json()["max_per_user"] == 1
+    assert api_client.get(f"/api/v1/events/{ticket.event.slug}/").json()["max_tickets_per_order"] == 10
+    response = client_for(staff).patch(_url(ticket.event, ticket), {"max_per_user": 4}, format="json")
+    assert response.status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).max_per_user == 4
+    for bad in (0, -1, 40000):
+        response = client_for(staff).patch(_url(ticket.event, ticket), {"max_per_user": bad}, format="json")
+        assert response.status_code == 400 and "max_per_user" in response.json()["fields"], bad
+
+
 @pytest.mark.parametrize(
     "payload, field",
     [

@@ -1,7 +1,7 @@
 // English: orders of several tickets, promo codes and waiting lists (issue 10).
 export default {
   order: {
-    quantity: 'Quantity', less: 'One fewer', more: 'One more', promoCode: 'Promo code', apply: 'Apply',
+    maxPerBuyer: 'Tickets per buyer', quantity: 'Quantity', less: 'One fewer', more: 'One more', promoCode: 'Promo code', apply: 'Apply',
     subtotal: 'Subtotal', subtotalOf: 'Tickets: {count} · {amount}', loginForPromo: 'Log in to apply a promo code.',
     chooseTickets: 'Choose how many tickets of each type you want.', continue: 'Continue ({count} tickets)',
     discount: 'Promo code {code}', total: 'Total', fixAttendees: 'Check the attendees\' details below.',
