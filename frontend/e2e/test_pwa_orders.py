@@ -168,8 +168,9 @@ def test_the_door_sees_each_tickets_attendee_not_the_buyer(page, context, camera
     verdict = wait_for_verdict(page, "ok", offline=True)
     assert verdict.query_selector('[data-testid="verdict-name"]').inner_text() == "Dewi Anggraini"
     context.set_offline(False)
+    page.wait_for_selector('[data-testid="mode"][data-mode="online"]', timeout=30000)
 
-    # The door finds a ticket by its attendee's name, though the buyer is someone else.
+    # The door finds a ticket by its attendee's name (asking the API), though the buyer is someone else.
     page.get_by_test_id("search-text").fill("Anggraini")
     page.get_by_test_id("search-text").press("Enter")
     assert page.get_by_test_id("search-name").first.inner_text() == "Dewi Anggraini"
