@@ -1239,6 +1239,11 @@ export interface components {
             timezone: components["schemas"]["TimezoneEnum"];
             /** Active */
             is_active: boolean;
+            /**
+             * Tickets per order
+             * @description The most tickets one order may hold.
+             */
+            max_tickets_per_order: number;
             readonly tickets: components["schemas"]["Ticket"][];
             /** Format: date-time */
             readonly created_at: string;
@@ -1262,6 +1267,11 @@ export interface components {
             timezone?: components["schemas"]["TimezoneEnum"];
             /** Active */
             is_active?: boolean;
+            /**
+             * Tickets per order
+             * @description The most tickets one order may hold.
+             */
+            max_tickets_per_order?: number;
         };
         EventRole: {
             /** Format: uuid */
@@ -1693,6 +1703,11 @@ export interface components {
             timezone?: components["schemas"]["TimezoneEnum"];
             /** Active */
             is_active?: boolean;
+            /**
+             * Tickets per order
+             * @description The most tickets one order may hold.
+             */
+            max_tickets_per_order?: number;
         };
         PatchedMeRequest: {
             full_name?: string;
@@ -1707,6 +1722,11 @@ export interface components {
              */
             price?: string;
             quota?: number;
+            /**
+             * Tickets per buyer
+             * @description The most active tickets of this type one buyer may hold, across orders.
+             */
+            max_per_user?: number;
             /** Format: date-time */
             sales_start?: string | null;
             /** Format: date-time */
@@ -2118,6 +2138,11 @@ export interface components {
             quota: number;
             readonly sold: number;
             readonly seats_left: number;
+            /**
+             * Tickets per buyer
+             * @description The most active tickets of this type one buyer may hold, across orders.
+             */
+            max_per_user: number;
             /** Format: date-time */
             sales_start: string | null;
             /** Format: date-time */
@@ -2140,6 +2165,11 @@ export interface components {
              */
             price: string;
             quota: number;
+            /**
+             * Tickets per buyer
+             * @description The most active tickets of this type one buyer may hold, across orders.
+             */
+            max_per_user?: number;
             /** Format: date-time */
             sales_start?: string | null;
             /** Format: date-time */
@@ -7865,7 +7895,7 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                /** @description Staff (admins; an event's team with `event`): part of the attendee's email address or name. */
+                /** @description Staff (admins; an event's team with `event`): part of the attendee's (or the buyer's) email address or name. */
                 search?: string;
                 /**
                  * @description * `pending` - Pending payment
