@@ -1,0 +1,267 @@
+"""Waiting room: 20,000 visitors join within 10 s and poll every 2 s through gunicorn (issue 12).
+
+    DATABASE_URL=postgresql://…/eventhub REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/waiting_room.py
+
+Untimed set-up: one event (one ticket type, quota 200) whose waiting room
+opens 5 s after the first join at 600 admissions a minute, 20,000 users and
+their access tokens. Timed: each visitor joins (spread evenly over 10 s, so
+half before the opening, half after) and then polls every 2 s until admitted
+or the end (30 s after the last join), over 64 keep-alive connections.
+Then, untimed, every admitted visitor buys with their pass, and 200 who were
+not admitted try without one.
+
+Printed: joins/s and polls/s with latency percentiles, PostgreSQL statements
+per join/poll (the bench database's transactions in pg_stat_database during
+the timed part: each autocommit statement is one; must be 0), admissions a
+minute against the set rate, what the buyers got, and oversold (0). Without
+--url it starts gunicorn itself (production settings, REDIS_URL with a key
+prefix of its own) in a new database beside DATABASE_URL's, dropped at the end.
+Target (2-core machine, load generator included): ≥ 2,000 polls/s, p99 ≤ 100 ms.
+"""
+
+import argparse
+import asyncio
+import collections
+import datetime
+import heapq
+import json
+import os
+import secrets
+import sys
+import time
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import harness
+
+QUOTA, RATE, OPENS_AFTER = 200, 600, 5.0
+DOMAIN = "room.bench.eventhub.local"
+SLUG = "waiting-room-bench"
+
+
+def prepare(visitors: int):
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+    from django.utils import timezone
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.models import User
+    from events.models import Event, Ticket
+
+    event = Event.objects.create(
+        title="Waiting room bench", slug=SLUG, event_date=timezone.now() + datetime.timedelta(days=7)
+    )
+    ticket = Ticket.objects.create(event=event, name="Festival", price=Decimal("350000"), quota=QUOTA)
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [User(email=f"visitor{n}@{DOMAIN}", full_name=f"Visitor {n}", password=unusable) for n in range(visitors)],
+        batch_size=2000,
+    )
+    tokens = [str(AccessToken.for_user(user)) for user in users]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # so no autoanalyze runs in the bench database while it is measured
+    return event, ticket, tokens
+
+
+def transactions(maintenance_url: str, database: str) -> int:
+    """Return the committed and rolled back transactions of `database` so far (pg_stat_database)."""
+    import psycopg
+
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [database]
+        ).fetchone()
+    return int(row[0])
+
+
+async def visit_all(base_url: str, slug: str, tokens: list[str], *, start: float, join_seconds: float,
+                    poll_every: float, poll_seconds: float, connections: int) -> dict:
+    """Join every visitor on schedule from `start` (monotonic), poll each every `poll_every` s until admitted or the end."""
+    parts = urlsplit(base_url)
+    end = start + join_seconds + poll_seconds
+    due = [(start + i * join_seconds / len(tokens), i, "join") for i in range(len(tokens))]
+    heapq.heapify(due)
+    wake = asyncio.Event()
+    latencies = {"join": [], "poll": []}
+    statuses = collections.Counter()
+    late = []
+    admitted: dict[int, tuple[float, str]] = {}  # visitor -> (when seen admitted, pass)
+    first_state: dict[int, str] = {}
+    positions: dict[int, int] = {}
+
+    async def worker():
+        connection = harness.Connection(parts.hostname, parts.port or 80)
+        try:
+            while True:
+                if not due:
+                    if time.monotonic() >= end:
+                        return
+                    wake.clear()
+                    try:
+                        await asyncio.wait_for(wake.wait(), timeout=0.2)
+                    except TimeoutError:
+                        pass
+                    continue
+                when, visitor, kind = heapq.heappop(due)
+                now = time.monotonic()
+                if when > now:
+                    heapq.heappush(due, (when, visitor, kind))
+                    await asyncio.sleep(min(when - now, 0.05))
+                    continue
+                late.append(now - when)
+                headers = {"Authorization": f"Bearer {tokens[visitor]}"}
+                method, path = ("POST", f"/api/v1/waiting-room/{slug}/join/") if kind == "join" else (
+                    "GET", f"/api/v1/waiting-room/{slug}/")
+                started = time.perf_counter()
+                status, payload = await connection.request(method, path, b"" if method == "POST" else None, headers)
+                latencies[kind].append(time.perf_counter() - started)
+                body = json.loads(payload) if payload else {}
+                state = body.get("state")
+                statuses[(kind, status, state or body.get("code"))] += 1
+                if kind == "join":
+                    first_state[visitor] = state
+                if body.get("position"):
+                    positions[visitor] = body["position"]
+                if state == "admitted":
+                    admitted.setdefault(visitor, (time.monotonic() - start, body["pass"]))
+                elif state in ("waiting", "before_open", "paused") and time.monotonic() + poll_every < end:
+                    heapq.heappush(due, (time.monotonic() + poll_every, visitor, "poll"))
+                    wake.set()
+        finally:
+            connection.close()
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return {
+        "seconds": time.monotonic() - start, "latencies": latencies, "statuses": statuses, "late": late,
+        "admitted": admitted, "first_state": first_state, "positions": positions, "start": start, "end": end,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", help="a running server (with REDIS_URL and this database); default: start gunicorn")
+    parser.add_argument("--port", type=int, default=8141)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--visitors", type=int, default=20_000)
+    parser.add_argument("--join-seconds", type=float, default=10.0)
+    parser.add_argument("--poll-seconds", type=float, default=30.0)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+    # The bench process writes the room's settings where the server reads them: the same Redis and prefix.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ["WAITING_ROOM_KEY_PREFIX"] = f"bench:{os.getpid()}:{secrets.token_hex(2)}:"
+    with harness.own_database() as database_url:
+        harness.setup_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        try:
+            return run(args, database_url)
+        finally:
+            _drop_keys()
+
+
+def _drop_keys() -> None:
+    from waitingroom.store import RedisStore, get_store
+
+    store = get_store()
+    if isinstance(store, RedisStore):
+        keys = list(store.client.scan_iter(match=store.prefix + "*", count=1000))
+        if keys:
+            store.client.delete(*keys)
+
+
+def run(args, database_url: str) -> int:
+    from django.db import connection
+    from django.utils import timezone
+
+    from events.models import Ticket
+    from registrations.models import Registration
+    from waitingroom import services, store
+
+    event, ticket, tokens = prepare(args.visitors)
+    server = harness.start_server(
+        url=args.url, port=args.port, workers=args.workers, threads=args.threads,
+        env={"REDIS_URL": os.environ["REDIS_URL"], "WAITING_ROOM_KEY_PREFIX": os.environ["WAITING_ROOM_KEY_PREFIX"],
+             "LOG_LEVEL": "ERROR"},  # no line for each refused buyer
+    )
+    maintenance_url, _ = harness.throwaway_database(database_url)
+    database = urlsplit(database_url).path.lstrip("/")
+    try:
+        # The joins start in 13 s (after a clean baseline of the statistics); the room opens OPENS_AFTER later.
+        start = time.monotonic() + 13.0
+        opens = timezone.now() + datetime.timedelta(seconds=13.0 + OPENS_AFTER)
+        services.configure(event=event, changes={"enabled": True, "opens_at": opens, "rate_per_minute": RATE})
+        connection.close()  # the bench process stays out of the database while it is measured
+        time.sleep(11)  # idle backends report their statistics within 10 s: a clean baseline
+        before = transactions(maintenance_url, database)
+        cpu = server.cpu_seconds()
+        found = asyncio.run(visit_all(
+            server.url, SLUG, tokens, start=start, join_seconds=args.join_seconds, poll_every=2.0,
+            poll_seconds=args.poll_seconds, connections=args.connections,
+        ))
+        cpu_used = server.cpu_seconds() - cpu
+        time.sleep(11)
+        statements = transactions(maintenance_url, database) - before
+        stats = services.stats(event=event)
+
+        # Untimed: the admitted buy with their passes; some of those still waiting try without one.
+        buys = [
+            ("POST", "/api/v1/registrations/", {"ticket": str(ticket.pk)},
+             {"Authorization": f"Bearer {tokens[visitor]}", "X-Waiting-Room-Pass": token})
+            for visitor, (_, token) in found["admitted"].items()
+        ]
+        waiting = [v for v in range(len(tokens)) if v not in found["admitted"]][:200]
+        buys += [("POST", "/api/v1/registrations/", {"ticket": str(ticket.pk)},
+                  {"Authorization": f"Bearer {tokens[visitor]}"}) for visitor in waiting]
+        bought, _ = asyncio.run(harness.run_load(server.url, buys, concurrency=50))
+        services.refresh_all()  # the scheduler's job: sold out reaches those still waiting
+        told, _ = asyncio.run(harness.run_load(
+            server.url, [("GET", f"/api/v1/waiting-room/{SLUG}/", None, {"Authorization": f"Bearer {tokens[v]}"})
+                         for v in waiting], concurrency=20))
+    finally:
+        server.stop()
+
+    joins, polls = found["latencies"]["join"], found["latencies"]["poll"]
+    seconds = found["seconds"]
+    join_span = args.join_seconds
+    opened_for = max(found["end"] - found["start"] - OPENS_AFTER, 1e-9)
+    admitted_per_minute = stats["admitted"] / (opened_for / 60)
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    held = Registration.objects.filter(ticket=ticket, status__in=Registration.ACTIVE_STATUSES).count()
+    oversold = max(held - ticket.quota, 0)
+    outcome = collections.Counter((a.status, (a.body or {}).get("code") or (a.body or {}).get("status")) for a in bought)
+    told_states = collections.Counter((a.body or {}).get("state") for a in told)
+    early = [v for v, state in found["first_state"].items() if state == "before_open"]
+    early_ranks = [found["positions"][v] for v in sorted(early) if v in found["positions"]]
+    in_order = early_ranks == sorted(early_ranks)
+    calls = len(joins) + len(polls)
+
+    print(f"waiting room: {len(tokens)} visitors join over {join_span:.0f} s, poll every 2 s for {args.poll_seconds:.0f} s "
+          f"more; rate {RATE}/min, quota {QUOTA}, {args.connections} connections, server {server.url}")
+    print(f"  joins       {len(joins):6d}  {len(joins) / join_span:.0f}/s scheduled  {harness.percentiles(joins)}")
+    print(f"  polls       {len(polls):6d}  {len(polls) / max(seconds, 1e-9):.0f}/s  {harness.percentiles(polls)}")
+    print(f"  all calls   {calls / max(seconds, 1e-9):.0f}/s over {seconds:.1f} s; client lateness "
+          f"{harness.percentiles(found['late'])}")
+    print(f"  answers     {dict(sorted(found['statuses'].items(), key=str))}")
+    print(f"  PostgreSQL  {statements} statements in {calls} joins and polls = {statements / max(calls, 1):.4f} a call")
+    print(f"  admission   {stats['admitted']} admitted in {opened_for:.0f} s open = {admitted_per_minute:.0f}/min "
+          f"(set {RATE}/min; batch {store.batch_size(RATE)}); waiting {stats['waiting']}")
+    print(f"  early draw  {len(early)} joined before the opening; their places in arrival order: {in_order}")
+    print(f"  buying      {dict(sorted(outcome.items(), key=str))}")
+    print(f"  sold out    told to {told_states.get('sold_out', 0)} of {len(told)} still waiting ({dict(told_states)})")
+    print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
+    if server.process is not None:
+        print(f"  server      {cpu_used * 1000 / max(calls, 1):.2f} ms CPU a call (gunicorn workers)")
+    poll_rate = len(polls) / max(seconds, 1e-9)
+    ok = (oversold == 0 and statements == 0 and stats["admitted"] <= RATE * opened_for / 60 + store.batch_size(RATE) + 1
+          and len(joins) == len(tokens) and not in_order)
+    verdict = ok and poll_rate >= 2000 and harness.p99(polls) <= 100
+    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 2,000 polls/s, p99 ≤ 100 ms, 0 statements, "
+          f"within the rate, 0 oversold)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
