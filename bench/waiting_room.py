@@ -11,8 +11,10 @@ Then, untimed, every admitted visitor buys with their pass, and 200 who were
 not admitted try without one.
 
 Printed: joins/s and polls/s with latency percentiles, PostgreSQL statements
-per join/poll (the bench database's transactions in pg_stat_database during
-the timed part: each autocommit statement is one; must be 0), admissions a
+per join/poll (the scans and row writes of the bench database's tables in
+pg_stat_user_tables during the timed part — every statement of the app
+touches a table; must be 0 — beside its transactions in pg_stat_database,
+which autovacuum's visits add to), admissions a
 minute against the set rate, what the buyers got, and oversold (0). Without
 --url it starts gunicorn itself (production settings, REDIS_URL with a key
 prefix of its own) in a new database beside DATABASE_URL's, dropped at the end.
@@ -59,8 +61,24 @@ def prepare(visitors: int):
     )
     tokens = [str(AccessToken.for_user(user)) for user in users]
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # so no autoanalyze runs in the bench database while it is measured
+        cursor.execute("VACUUM ANALYZE")  # so no autovacuum runs in the bench database while it is measured
     return event, ticket, tokens
+
+
+def table_activity(database_url: str) -> int:
+    """Return the scans and row writes of the database's own tables so far (pg_stat_user_tables).
+
+    Any statement of the app reads or writes one of its tables; autovacuum's
+    visits, which also count as transactions, do not count here.
+    """
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0) + n_tup_ins + n_tup_upd + n_tup_del), 0)"
+            " FROM pg_stat_user_tables"
+        ).fetchone()
+    return int(row[0])
 
 
 def transactions(maintenance_url: str, database: str) -> int:
@@ -89,26 +107,32 @@ async def visit_all(base_url: str, slug: str, tokens: list[str], *, start: float
     first_state: dict[int, str] = {}
     positions: dict[int, int] = {}
 
+    ready: asyncio.Queue = asyncio.Queue()
+
+    async def scheduler():
+        """Hand each call to the connections when it falls due; then tell them to stop."""
+        while due or time.monotonic() < end:
+            now = time.monotonic()
+            while due and due[0][0] <= now:
+                ready.put_nowait(heapq.heappop(due))
+            wait = (due[0][0] - now) if due else 0.05
+            wake.clear()
+            try:
+                await asyncio.wait_for(wake.wait(), timeout=max(0.001, min(wait, 0.05)))
+            except TimeoutError:
+                pass
+            if not due and ready.empty() and time.monotonic() >= end:
+                break
+        await ready.join()
+        for _ in range(connections):
+            ready.put_nowait(None)
+
     async def worker():
         connection = harness.Connection(parts.hostname, parts.port or 80)
         try:
-            while True:
-                if not due:
-                    if time.monotonic() >= end:
-                        return
-                    wake.clear()
-                    try:
-                        await asyncio.wait_for(wake.wait(), timeout=0.2)
-                    except TimeoutError:
-                        pass
-                    continue
-                when, visitor, kind = heapq.heappop(due)
-                now = time.monotonic()
-                if when > now:
-                    heapq.heappush(due, (when, visitor, kind))
-                    await asyncio.sleep(min(when - now, 0.05))
-                    continue
-                late.append(now - when)
+            while (item := await ready.get()) is not None:
+                when, visitor, kind = item
+                late.append(time.monotonic() - when)
                 headers = {"Authorization": f"Bearer {tokens[visitor]}"}
                 method, path = ("POST", f"/api/v1/waiting-room/{slug}/join/") if kind == "join" else (
                     "GET", f"/api/v1/waiting-room/{slug}/")
@@ -127,10 +151,12 @@ async def visit_all(base_url: str, slug: str, tokens: list[str], *, start: float
                 elif state in ("waiting", "before_open", "paused") and time.monotonic() + poll_every < end:
                     heapq.heappush(due, (time.monotonic() + poll_every, visitor, "poll"))
                     wake.set()
+                ready.task_done()
+            ready.task_done()
         finally:
             connection.close()
 
-    await asyncio.gather(*(worker() for _ in range(connections)))
+    await asyncio.gather(scheduler(), *(worker() for _ in range(connections)))
     return {
         "seconds": time.monotonic() - start, "latencies": latencies, "statuses": statuses, "late": late,
         "admitted": admitted, "first_state": first_state, "positions": positions, "start": start, "end": end,
@@ -195,7 +221,7 @@ def run(args, database_url: str) -> int:
         services.configure(event=event, changes={"enabled": True, "opens_at": opens, "rate_per_minute": RATE})
         connection.close()  # the bench process stays out of the database while it is measured
         time.sleep(11)  # idle backends report their statistics within 10 s: a clean baseline
-        before = transactions(maintenance_url, database)
+        before = transactions(maintenance_url, database), table_activity(database_url)
         cpu = server.cpu_seconds()
         found = asyncio.run(visit_all(
             server.url, SLUG, tokens, start=start, join_seconds=args.join_seconds, poll_every=2.0,
@@ -203,7 +229,8 @@ def run(args, database_url: str) -> int:
         ))
         cpu_used = server.cpu_seconds() - cpu
         time.sleep(11)
-        statements = transactions(maintenance_url, database) - before
+        xacts = transactions(maintenance_url, database) - before[0]
+        statements = table_activity(database_url) - before[1]
         stats = services.stats(event=event)
 
         # Untimed: the admitted buy with their passes; some of those still waiting try without one.
@@ -245,9 +272,11 @@ def run(args, database_url: str) -> int:
     print(f"  all calls   {calls / max(seconds, 1e-9):.0f}/s over {seconds:.1f} s; client lateness "
           f"{harness.percentiles(found['late'])}")
     print(f"  answers     {dict(sorted(found['statuses'].items(), key=str))}")
-    print(f"  PostgreSQL  {statements} statements in {calls} joins and polls = {statements / max(calls, 1):.4f} a call")
+    print(f"  PostgreSQL  {statements} table scans and row writes in {calls} joins and polls = "
+          f"{statements / max(calls, 1):.4f} a call ({xacts} transactions in the database meanwhile, autovacuum's included)")
     print(f"  admission   {stats['admitted']} admitted in {opened_for:.0f} s open = {admitted_per_minute:.0f}/min "
-          f"(set {RATE}/min; batch {store.batch_size(RATE)}); waiting {stats['waiting']}")
+          f"(set {RATE}/min: at most {RATE * opened_for / 60 + store.batch_size(RATE):.0f} by now, one batch of "
+          f"{store.batch_size(RATE)} included); waiting {stats['waiting']}")
     print(f"  early draw  {len(early)} joined before the opening; their places in arrival order: {in_order}")
     print(f"  buying      {dict(sorted(outcome.items(), key=str))}")
     print(f"  sold out    told to {told_states.get('sold_out', 0)} of {len(told)} still waiting ({dict(told_states)})")

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz answers before host validation and the HTTPS redirect (eventhub/health.py).
     "eventhub.health.HealthCheckMiddleware",
+    # Then the waiting room's join/poll by bearer token, straight from Redis (waitingroom/middleware.py).
+    "waitingroom.middleware.QueueMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -141,13 +141,18 @@ def _visit(request, slug: str, *, join: bool) -> Response:
         )
     body = answer(visit, slug=slug, user_id=user_id, now=now)
     response = Response(body)
-    if body["pass"]:
-        # The site's pages read the pass from this cookie (the PWA sends the header).
+    set_pass_cookie(response, visit, token=body["pass"], now=now)
+    return response
+
+
+def set_pass_cookie(response, visit: Visit, *, token: str | None, now: float) -> None:
+    """Set the pass cookie the site's pages read (the PWA sends the header) on an admitted visitor's answer."""
+    if token:
         response.set_cookie(
-            gate.cookie_name(visit.event_id), body["pass"], max_age=max(1, int(visit.admitted_at + services.pass_seconds() - now)),
+            gate.cookie_name(visit.event_id), token,
+            max_age=max(1, int(visit.admitted_at + services.pass_seconds() - now)),
             secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
         )
-    return response
 
 
 QUEUE_ERRORS = errors(e404="not_found, not_in_queue", e503="queue_unavailable")

@@ -262,3 +262,86 @@ def test_who_may_see_and_change_a_room(ticket):
         assert client.get(_staff_url(ticket.event)).status_code == status
         assert client.patch(_staff_url(ticket.event), {"paused": True}, format="json").status_code == status
     assert APIClient().get(_staff_url(ticket.event)).status_code == 401
+
+
+# --- The hot path ahead of the stack (waitingroom/middleware.py) ---------------------
+
+FAST = "waitingroom.middleware.QueueMiddleware"
+
+
+@pytest.fixture
+def without_fast_path(settings):
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != FAST]
+
+
+def _answers(event, users):
+    """Join and poll as each user; return the bodies, statuses and the headers that matter."""
+    found = []
+    for user in users:
+        client = _bearer(user)
+        for response in (_join(client, event), _poll(client, event)):
+            headers = {k: response.headers.get(k) for k in (
+                "Content-Type", "Content-Length", "Cache-Control", "Content-Security-Policy", "X-Frame-Options",
+                "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy")}
+            body = response.json()
+            for moving in ("estimated_wait_seconds", "pass", "pass_expires_at"):
+                body[moving] = body[moving] is not None
+            cookie = client.cookies.get(gate.cookie_name(event.pk))
+            lasts = int(cookie["max-age"]) if cookie else None
+            found.append((response.status_code, body, headers, lasts is not None and 880 <= lasts <= 900,
+                          cookie["httponly"] if cookie else None, cookie["samesite"] if cookie else None))
+    return found
+
+
+def test_the_fast_path_answers_as_the_view_does(ticket, settings):
+    _open(ticket.event, minutes_ago=0, rate=1)
+    other = EventFactory()
+    _open(other, rate=6000)
+    users = [UserFactory() for _ in range(3)]
+    fast = _answers(ticket.event, users) + _answers(other, users)
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != FAST]
+    assert _answers(ticket.event, users) + _answers(other, users) == fast
+
+
+def test_the_view_path_runs_no_sql_either(ticket, without_fast_path):
+    _open(ticket.event, minutes_ago=0, rate=1)
+    clients = [_bearer(UserFactory()) for _ in range(3)]
+    _join(clients[0], ticket.event)
+    with CaptureQueriesContext(connection) as queries:
+        for client in clients:
+            assert _join(client, ticket.event).status_code == 200
+            assert _poll(client, ticket.event).status_code == 200
+    assert [q["sql"] for q in queries] == []
+
+
+@pytest.mark.parametrize("headers, status, code", [
+    ({"HTTP_AUTHORIZATION": "Bearer not-a-token"}, 401, "token_not_valid"),
+    ({"HTTP_AUTHORIZATION": "Bearer " + "x" * 3000}, 401, "token_not_valid"),
+    ({"HTTP_ORIGIN": "https://elsewhere.example.com"}, 200, None),  # CORS is the stack's
+    ({"HTTP_HOST": "evil.example.com"}, 400, None),  # ALLOWED_HOSTS is the stack's
+])
+def test_what_the_fast_path_cannot_answer_goes_to_the_stack(ticket, headers, status, code):
+    _open(ticket.event)
+    user = UserFactory()
+    client = APIClient()
+    kwargs = {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(user)}", **headers}
+    response = client.post(f"/api/v1/waiting-room/{ticket.event.slug}/join/", **kwargs)
+    assert response.status_code == status
+    if code:
+        assert response.json()["code"] == code
+
+
+def test_an_expired_token_is_told_to_refresh(ticket):
+    _open(ticket.event)
+    token = AccessToken.for_user(UserFactory())
+    token.set_exp(lifetime=-datetime.timedelta(seconds=1))
+    response = APIClient().get(f"/api/v1/waiting-room/{ticket.event.slug}/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401 and response.json()["code"] == "token_expired"
+
+
+def test_the_fast_path_never_answers_a_refusal(ticket):
+    _open(ticket.event)
+    client = _bearer(UserFactory())
+    assert _poll(client, ticket.event).json()["code"] == "not_in_queue"
+    assert client.put(f"/api/v1/waiting-room/{ticket.event.slug}/").status_code == 405
+    assert client.get(f"/api/v1/waiting-room/{ticket.event.slug}/join/").status_code == 405

@@ -1,0 +1,94 @@
+"""The queue's hot path straight from the store, ahead of the rest of the middleware and DRF.
+
+An on-sale has thousands of visitors polling every two seconds, and Django's
+full stack (sessions, locale, CSRF, messages, two-factor, DRF's negotiation)
+costs several times what a visit itself does. So this middleware, placed
+first (after the health check), answers a join or poll that carries a bearer
+token and is answered 200 — the same body, cookie and headers as the view in
+waitingroom/api.py — and hands everything else to the stack unchanged: other
+paths and methods, sessions, a bad or expired token (the view says why),
+cross-origin requests (CORS), a host ALLOWED_HOSTS refuses, plain HTTP under
+SECURE_SSL_REDIRECT, and every refusal (`not_found`, `not_in_queue`, a store
+that is down), and any request with a query string or a body.
+"""
+
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import JsonResponse
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from . import api
+from .store import STORE_ERRORS, get_store
+
+PREFIX = "/api/v1/waiting-room/"
+PATH = re.compile(r"/api/v1/waiting-room/(?P<slug>[-a-zA-Z0-9_]+)/(?P<join>join/)?")
+ANSWERED = frozenset(api.STATES)
+
+
+def secure_headers(request, response) -> None:
+    """Set the headers the skipped middleware would: ApiMiddleware's, SecurityMiddleware's, clickjacking's, CommonMiddleware's."""
+    response.headers["Content-Length"] = str(len(response.content))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    if settings.SECURE_REFERRER_POLICY:
+        response.headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        response.headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+    if settings.SECURE_HSTS_SECONDS and request.is_secure():
+        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            value += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            value += "; preload"
+        response.headers["Strict-Transport-Security"] = value
+
+
+class QueueMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(PREFIX):
+            response = self.answer(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def answer(self, request):
+        """Return the 200 answer to a join or poll by bearer token, else None (the stack answers)."""
+        match = PATH.fullmatch(request.path_info)
+        if match is None or request.method != ("POST" if match["join"] else "GET"):
+            return None
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith("Bearer ") or "HTTP_ORIGIN" in request.META:
+            return None
+        if request.META.get("QUERY_STRING") or request.META.get("CONTENT_LENGTH", "0") not in ("", "0"):
+            return None  # the sanitiser (eventhub.sanitise) judges any input; a visit sends none
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None
+        try:
+            request.get_host()
+            user_id = uuid.UUID(str(AccessToken(header[7:].strip())[api_settings.USER_ID_CLAIM]))
+        except (DisallowedHost, TokenError, KeyError, ValueError):
+            return None
+        slug, now = match["slug"], time.time()
+        try:
+            visit = get_store().visit(slug, str(user_id), now=now, join=bool(match["join"]))
+        except STORE_ERRORS:
+            return None
+        if visit.state not in ANSWERED:
+            return None
+        body = api.answer(visit, slug=slug, user_id=user_id, now=now)
+        response = JsonResponse(body, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})  # as DRF
+        api.set_pass_cookie(response, visit, token=body["pass"], now=now)
+        secure_headers(request, response)
+        return response
