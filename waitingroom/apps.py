@@ -9,7 +9,7 @@ class WaitingRoomConfig(AppConfig):
     def ready(self):
         from registrations import hooks
 
-        from . import gate, signals
+        from . import checks, gate, signals  # noqa: F401 - checks registers itself
 
         signals.connect()
         hooks.register_admission_gate(api=gate.require_admission, site=gate.site_refusal)

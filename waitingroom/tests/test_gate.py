@@ -180,3 +180,12 @@ def test_a_pass_is_signed_with_the_sites_secret(settings):
     token = passes.issue(event_id=event_id, user_id=user_id, expires=2_000_000_000)
     settings.SECRET_KEY = "another-secret-" + "x" * 40
     assert not passes.is_valid(token, event_id=event_id, user_id=user_id, now=0)
+
+
+def test_check_deploy_warns_when_production_has_no_redis(settings):
+    from django.core import checks
+
+    settings.DEBUG, settings.REDIS_URL = False, ""
+    assert [m.id for m in checks.run_checks(include_deployment_checks=True, tags=["compatibility"])] == ["waitingroom.W001"]
+    settings.REDIS_URL = "redis://redis:6379/0"
+    assert checks.run_checks(include_deployment_checks=True, tags=["compatibility"]) == []
