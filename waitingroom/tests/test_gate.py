@@ -189,3 +189,14 @@ def test_check_deploy_warns_when_production_has_no_redis(settings):
     assert [m.id for m in checks.run_checks(include_deployment_checks=True, tags=["compatibility"])] == ["waitingroom.W001"]
     settings.REDIS_URL = "redis://redis:6379/0"
     assert checks.run_checks(include_deployment_checks=True, tags=["compatibility"]) == []
+
+
+def test_the_sites_order_checkout_sends_a_buyer_without_a_pass_to_the_queue(client, ticket, room):
+    user = UserFactory()
+    client.force_login(user)
+    answer = client.post(f"/events/{ticket.event.slug}/checkout/", {f"qty_{ticket.pk}": "1"})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/events/{ticket.event.slug}/queue/"
+    client.cookies[gate.cookie_name(ticket.event_id)] = _pass(ticket.event, user)
+    answer = client.get(f"/events/{ticket.event.slug}/checkout/")
+    assert answer.get("Location") != f"/events/{ticket.event.slug}/queue/"
