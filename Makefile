@@ -18,7 +18,7 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 help:
 	@echo "make run   - set up and serve EventHub on http://$(HOST):$(PORT) (SQLite, demo data, payment simulator)"
 	@echo "make test  - set up and run every test (PostgreSQL, headless Chromium)"
-	@echo "make bench - the benchmarks in bench/: reservations, the API flash sale, orders of several tickets, door check-ins (PostgreSQL; prints figures)"
+	@echo "make bench - the benchmarks in bench/: reservations, the API flash sale, orders of several tickets, door check-ins, the waiting room (PostgreSQL, Redis; prints figures)"
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && $$python -m venv $(VENV); }
@@ -90,6 +90,7 @@ bench: venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/flash.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/order.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/checkin.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/waiting_room.py
 
 # --- Frontend: the PWA in frontend/ (Nuxt 4), served by Django at /app/ -------
 # npm is the only thing needed: frontend/package.json brings Node 22 itself

@@ -21,6 +21,9 @@ class WaitingRoomAdmin(AuditedAdmin, EventScopedAdmin, admin.ModelAdmin):
     fields = ("event", "enabled", "opens_at", "rate_per_minute", "paused", "waiting", "admitted", "buying", "sold")
     readonly_fields = ("waiting", "admitted", "buying", "sold")
 
+    def _kind(self, model) -> str:
+        return "waiting_room"  # the audit log's name for a room, as the API's changes write it
+
     def get_readonly_fields(self, request, obj=None):
         # The event of an existing room stays put: its queue is keyed by it.
         return (*self.readonly_fields, "event") if obj is not None else self.readonly_fields
