@@ -45,7 +45,10 @@ def is_valid(token: str | None, *, event_id, user_id, now: float) -> bool:
         body, tag = _unb64(parts[1]), _unb64(parts[2])
     except (binascii.Error, ValueError):
         return False
-    if len(body) != 40 or not hmac.compare_digest(tag, _tag(body)):
+    # Only the canonical spelling: base64's spare bits must not make a second valid pass.
+    if len(body) != 40 or _b64(body) != parts[1] or _b64(tag) != parts[2]:
+        return False
+    if not hmac.compare_digest(tag, _tag(body)):
         return False
     try:
         if body[:16] != uuid.UUID(str(event_id)).bytes or body[16:32] != uuid.UUID(str(user_id)).bytes:
