@@ -7,7 +7,7 @@ action.
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from events.templatetags.eventhub import rupiah
 from registrations.admin import RegistrationAdmin
 
 from . import reconciliation, refunds
-from .models import Payment, WebhookEvent
+from .models import Payment, Refund, WebhookEvent
 
 Status = Payment.Status
 
@@ -76,10 +76,12 @@ class NeedsRefundFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
+        # A ticket's share owed by hand counts too (its payment stays paid for the other tickets).
+        owed = Q(status=Status.NEEDS_REFUND) | Q(refunds__status=Refund.Status.NEEDS_REFUND)
         if self.value() == "yes":
-            return queryset.filter(status=Status.NEEDS_REFUND)
+            return queryset.filter(owed).distinct()
         if self.value() == "no":
-            return queryset.exclude(status=Status.NEEDS_REFUND)
+            return queryset.exclude(owed)
         return queryset
 
 
@@ -90,6 +92,19 @@ class WebhookEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    """The tickets of the order refunded one by one (their order's other tickets kept)."""
+
+    model = Refund
+    fields = ("registration", "amount", "status", "refund_ref", "refunded_at", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -112,7 +127,7 @@ class PaymentAdmin(EventScopedAdmin, _PaymentColumns, EventTimeZoneAdmin):
         "raw_response", "created_at", "updated_at",
     )
     fields = readonly_fields
-    inlines = [WebhookEventInline]
+    inlines = [RefundInline, WebhookEventInline]
     actions = ["record_manual_refund", "refund_through_gateway", "ask_gateway"]
 
     def has_add_permission(self, request):

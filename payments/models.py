@@ -82,6 +82,41 @@ class Payment(TimestampedModel):
         self.note = f"{self.note}\n{stamp} {text}".strip()
 
 
+class Refund(TimestampedModel):
+    """A refund of one ticket's share of a paid order whose other tickets stay paid (staff cancelled that one).
+
+    The payment stays paid; its `refunds` add up what was given back, and a
+    later refund of the whole payment returns only what is left.
+    """
+
+    class Status(models.TextChoices):
+        REFUNDED = "refunded", _("Refunded")
+        NEEDS_REFUND = "needs_refund", _("Needs a refund by hand")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
+    registration = models.ForeignKey(
+        "registrations.Registration", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("ticket"),
+    )
+    amount = models.DecimalField(_("amount (IDR)"), max_digits=12, decimal_places=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEEDS_REFUND)
+    refund_ref = models.CharField(_("refund reference"), max_length=100, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("ticket refund")
+        verbose_name_plural = _("ticket refunds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "registration"], name="one_refund_per_ticket"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.payment} − {self.amount}"
+
+
 class WebhookEvent(models.Model):
     """A gateway callback exactly as it arrived, stored before anything else is done with it."""
 

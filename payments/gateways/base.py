@@ -80,8 +80,12 @@ class Gateway:
         """Close an unpaid payment at the gateway so it can no longer be paid."""
         raise NotImplementedError
 
-    def refund(self, payment, *, reason: str) -> str:
-        """Refund a paid payment in full; return the gateway's refund reference."""
+    def refund(self, payment, *, reason: str, amount=None, key: str = "") -> str:
+        """Refund `amount` of a paid payment (by default all of it); return the gateway's refund reference.
+
+        `key` makes the refund idempotent at the gateway (default `<order id>-refund`); each
+        partial refund of one payment needs its own.
+        """
         raise NotImplementedError
 
     @property

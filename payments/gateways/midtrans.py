@@ -31,7 +31,8 @@ STATUSES = {
     "failure": Status.FAILED,
     "expire": Status.EXPIRED,
     "refund": Status.REFUNDED,
-    "partial_refund": Status.REFUNDED,
+    # A partial refund (one ticket of an order) leaves the payment paid for the tickets it still holds.
+    "partial_refund": Status.PAID,
 }
 CAPTURE_BY_FRAUD_STATUS = {
     "accept": Status.PAID,
@@ -196,9 +197,12 @@ class MidtransGateway(base.Gateway):
         core = self._core()
         self._call(core, core.transactions.expire, payment.order_id)
 
-    def refund(self, payment, *, reason: str) -> str:
+    def refund(self, payment, *, reason: str, amount=None, key: str = "") -> str:
         core = self._core()
-        params = {"refund_key": f"{payment.order_id}-refund", "amount": int(payment.amount), "reason": reason[:255]}
+        params = {
+            "refund_key": key or f"{payment.order_id}-refund",
+            "amount": int(payment.amount if amount is None else amount), "reason": reason[:255],
+        }
         try:
             answer = self._call(core, core.transactions.refund, payment.order_id, params)
         except base.NotFoundAtGateway:

@@ -164,18 +164,19 @@ class XenditGateway(base.Gateway):
         with self._client() as client:
             self._call(InvoiceApi(client).expire_invoice, payment.external_id)
 
-    def refund(self, payment, *, reason: str) -> str:
+    def refund(self, payment, *, reason: str, amount=None, key: str = "") -> str:
+        key = key or f"{payment.order_id}-refund"
         request = CreateRefund(
             invoice_id=payment.external_id,
-            reference_id=f"{payment.order_id}-refund",
-            amount=float(int(payment.amount)),
+            reference_id=key,
+            amount=float(int(payment.amount if amount is None else amount)),
             currency="IDR",
             reason="CANCELLATION",
             metadata={"note": reason[:200]},
         )
         try:
             with self._client() as client:
-                refund = self._call(RefundApi(client).create_refund, idempotency_key=f"{payment.order_id}-refund",
+                refund = self._call(RefundApi(client).create_refund, idempotency_key=key,
                                     create_refund=request)
         except base.NotFoundAtGateway:
             raise

@@ -145,7 +145,8 @@ def midtrans_json(sim: SimulatedPayment) -> dict:
         bank = (sim.request.get("_chosen") or "bca_va").removesuffix("_va")
         data["va_numbers"] = [{"bank": bank, "va_number": f"8{sim.transaction_id.int % 10**11:011d}"}]
     if sim.refund_id:
-        data["refund_amount"] = gross_amount
+        refunds = sim.request.get("_refunds") or {}
+        data["refund_amount"] = f"{sum(Decimal(v) for v in refunds.values()):.2f}" if refunds else gross_amount
     return data
 
 

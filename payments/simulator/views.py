@@ -179,24 +179,42 @@ def midtrans_expire(request, sim: SimulatedPayment):
 
 @_one_transaction(sim_gateway.MIDTRANS, _midtrans_transaction, ["POST"])
 def midtrans_refund(request, sim: SimulatedPayment):
-    """POST /v2/{order_id}/refund: full refund of a settled card, e-wallet or QRIS payment."""
+    """POST /v2/{order_id}/refund: refund all or part of a settled card, e-wallet or QRIS payment."""
     data = _json_body(request) or {}
-    refund_key = str(data.get("refund_key") or "")
-    if sim.status == "refund" and sim.refund_id == refund_key:
+    refund_key = str(data.get("refund_key") or "") or sim_gateway.new_token()
+    refunds = sim.request.get("_refunds", {})
+    if refund_key in refunds:
         pass  # the same refund asked again: the same answer
-    elif sim.status not in ("settlement", "capture"):
+    elif sim.status not in ("settlement", "capture", "partial_refund"):
         return _midtrans_core_error("412", "Transaction status cannot be updated.", http_status=200)
     elif sim.payment_type not in sim_gateway.MIDTRANS_REFUNDABLE:
         return _midtrans_core_error("412", f"Refund is not available for payment type {sim.payment_type}.",
                                     http_status=200)
     else:
-        sim.status = "refund"
-        sim.refund_id = refund_key or sim_gateway.new_token()
-        sim.save(update_fields=["status", "refund_id", "updated_at"])
+        left = sim.amount - sum(Decimal(str(v)) for v in refunds.values())
+        amount = _refund_amount(data.get("amount"), left)
+        if amount is None:
+            return _midtrans_core_error("412", "Refund amount exceeds the amount left to refund.", http_status=200)
+        refunds[refund_key] = str(amount)
+        sim.request = {**sim.request, "_refunds": refunds}
+        sim.status = "refund" if amount == left else "partial_refund"
+        sim.refund_id = refund_key
+        sim.save(update_fields=["status", "refund_id", "request", "updated_at"])
     answer = sim_gateway.midtrans_json(sim)
-    answer.update(status_message="Success, refund request is approved", refund_key=sim.refund_id,
-                  refund_chargeback_id=sim.transaction_id.int % 10**9, refund_amount=answer["gross_amount"])
+    answer.update(status_message="Success, refund request is approved", refund_key=refund_key,
+                  refund_chargeback_id=sim.transaction_id.int % 10**9, refund_amount=f"{Decimal(refunds[refund_key]):.2f}")
     return JsonResponse(answer)
+
+
+def _refund_amount(asked, left: Decimal) -> Decimal | None:
+    """Return the amount a refund request asks for (all that is left when it names none), or None if too much."""
+    if asked in (None, ""):
+        return left
+    try:
+        amount = Decimal(str(asked))
+    except ArithmeticError:
+        return None
+    return amount if 0 < amount <= left else None
 
 
 # --- Xendit -----------------------------------------------------------------------
@@ -294,13 +312,22 @@ def xendit_refunds(request):
         return _xendit_error(400, "INELIGIBLE_TRANSACTION", "Only a paid invoice can be refunded")
     if sim.payment_type not in sim_gateway.XENDIT_REFUNDABLE:
         return _xendit_error(400, "REFUND_NOT_SUPPORTED", f"{sim.payment_type} payments cannot be refunded by API")
-    if not sim.refund_id:
-        sim.refund_id = f"rfd-{uuid.uuid4()}"
-        sim.save(update_fields=["refund_id", "updated_at"])
+    reference = str(data.get("reference_id") or "")
+    refunds = sim.request.get("_refunds", {})
+    if reference not in refunds:
+        left = sim.amount - sum(Decimal(str(r["amount"])) for r in refunds.values())
+        amount = _refund_amount(data.get("amount"), left)
+        if amount is None:
+            return _xendit_error(400, "REFUND_AMOUNT_EXCEEDED", "The amount exceeds what is left to refund")
+        refunds[reference] = {"id": f"rfd-{uuid.uuid4()}", "amount": str(amount)}
+        sim.request = {**sim.request, "_refunds": refunds}
+        sim.refund_id = refunds[reference]["id"]
+        sim.save(update_fields=["refund_id", "request", "updated_at"])
+    refund = refunds[reference]
     now = sim_gateway.iso(timezone.now())
     return JsonResponse({
-        "id": sim.refund_id, "invoice_id": str(sim.id), "reference_id": data.get("reference_id"),
-        "amount": float(sim.amount), "currency": sim.currency, "country": "ID",
+        "id": refund["id"], "invoice_id": str(sim.id), "reference_id": data.get("reference_id"),
+        "amount": float(refund["amount"]), "currency": sim.currency, "country": "ID",
         "channel_code": sim.request.get("_chosen", ""), "status": "SUCCEEDED", "reason": data.get("reason"),
         "created": now, "updated": now,
     })
