@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from events.models import Event
 
-from . import hooks, qr, services, tickets_pdf
+from . import hooks, order_views, qr, services, tickets_pdf
 from .forms import RegisterForm
 from .models import Registration
 
@@ -120,6 +120,11 @@ def registration_detail(request, pk):
 def cancel(request, pk):
     """Ask first (GET), then cancel one's own registration while it awaits payment, releasing its seat (POST)."""
     registration = get_object_or_404(Registration.objects.select_related("event", "ticket"), pk=pk, user=request.user)
+    if registration.status == Status.PENDING and registration.order.registrations.count() > 1:
+        # One payment covers the whole order: a pending order is cancelled whole, from its own page.
+        if request.method == "GET":
+            return redirect("registrations:cancel_order", pk=registration.order_id)
+        return order_views.cancel_order(request, registration.order_id)
     if request.method == "GET" and registration.status == Status.PENDING:
         return render(request, "registrations/cancel_confirm.html", {"registration": registration})
     if request.method == "GET":

@@ -261,3 +261,37 @@ def test_another_users_order_cannot_be_cancelled(logged_in, event, vip):
     assert logged_in.post(reverse("registrations:cancel_order", kwargs={"pk": other.order_id})).status_code == 404
     other.refresh_from_db()
     assert other.status == "pending"
+
+
+def test_cancelling_one_ticket_of_a_pending_order_on_the_site_asks_to_cancel_the_order(logged_in, user, event, vip,
+                                                                                       regular):
+    url = reverse("registrations:checkout", kwargs={"slug": event.slug})
+    logged_in.post(url, {**_choice(1, 1, vip, regular), **_attendees(("A", ""), ("B", ""))})
+    order = Order.objects.get(user=user)
+    ticket = order.registrations.first()
+    answer = logged_in.get(reverse("registrations:cancel", kwargs={"pk": ticket.pk}))
+    assert answer["Location"] == reverse("registrations:cancel_order", kwargs={"pk": order.pk})
+    logged_in.post(reverse("registrations:cancel", kwargs={"pk": ticket.pk}))
+    assert set(order.registrations.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_the_registration_export_names_the_order_the_attendee_and_the_promo_code(staff_client, event, vip, regular):
+    import csv
+    import io
+
+    buyer = UserFactory(email="ayu@example.com", full_name="Ayu")
+    VoucherFactory(event=event, code="JAZZ10")
+    from registrations import services
+
+    order = services.place_order(
+        user=buyer, event=event, items=[services.Item(vip, 1), services.Item(regular, 1)],
+        attendees=[services.Attendee("Ayu"), services.Attendee("Budi", "budi@example.com")], voucher_code="jazz10",
+    )
+    response = staff_client.post(reverse("admin:registrations_registration_changelist"), {
+        "action": "export_csv", "_selected_action": [str(r.pk) for r in order.registrations.all()],
+    })
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted((r["order"], r["attendee_name"], r["attendee_email"], r["email"], r["voucher"]) for r in rows) == [
+        (order.number, "Ayu", "ayu@example.com", "ayu@example.com", "JAZZ10"),
+        (order.number, "Budi", "budi@example.com", "ayu@example.com", "JAZZ10"),
+    ]
