@@ -29,19 +29,6 @@ from .models import Order, Registration, WaitlistEntry
 QUANTITY_PREFIX = "qty-"
 
 
-def _admission_refusal(request, event):
-    """Return the waiting room's redirect to its queue for a buyer not yet admitted, else None.
-
-    The gate (CONTRACTS: `waitingroom.gate.site_refusal`); without the
-    waiting-room app every buyer passes.
-    """
-    try:
-        from waitingroom import gate
-    except ImportError:
-        return None
-    return gate.site_refusal(request, event)
-
-
 def _tickets(event: Event) -> dict:
     tickets = {}
     for ticket in event.tickets.all():
@@ -127,7 +114,8 @@ def checkout(request, slug):
     if not request.user.is_authenticated:
         messages.info(request, _("Log in or create an account to register for this event."))
         return redirect_to_login(request.get_full_path())
-    refusal = _admission_refusal(request, event)
+    # The waiting room (when installed) sends a buyer without a pass to the queue.
+    refusal = hooks.site_admission_refusal(request, event)
     if refusal is not None:
         return refusal
     data = request.POST if request.method == "POST" else request.GET
