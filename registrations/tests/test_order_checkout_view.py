@@ -295,3 +295,14 @@ def test_the_registration_export_names_the_order_the_attendee_and_the_promo_code
         (order.number, "Ayu", "ayu@example.com", "ayu@example.com", "JAZZ10"),
         (order.number, "Budi", "budi@example.com", "ayu@example.com", "JAZZ10"),
     ]
+
+
+def test_a_tickets_page_names_its_attendee_and_the_buyer(logged_in, user, event, vip):
+    from registrations import services
+
+    order = services.place_order(user=user, event=event, items=[services.Item(vip, 2)],
+                                 attendees=[services.Attendee(user.full_name), services.Attendee("Budi", "b@example.com")])
+    budi = order.registrations.get(attendee_name="Budi")
+    page = logged_in.get(reverse("registrations:detail", kwargs={"pk": budi.pk})).content.decode()
+    assert "<dd>Budi · b@example.com</dd>" in page
+    assert f"<dt>Bought by</dt><dd>{user.full_name}</dd>" in page and order.number in page
