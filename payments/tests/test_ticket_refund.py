@@ -129,3 +129,19 @@ def test_staff_cancel_one_ticket_in_the_admin_and_are_told_about_the_refund(paid
     (email,) = mail.outbox
     assert "Rp 100.000" in email.body and email.to == [order.user.email]
     assert order.registrations.filter(status="paid").count() == 2
+
+
+def test_staff_cancelling_a_whole_paid_order_refund_it_once_and_email_the_buyer_once(paid_order):
+    order, payment = paid_order("midtrans", METHOD["midtrans"])
+    mail.outbox.clear()
+
+    registration_services.cancel_order(order=order, reason=STAFF)
+
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED and not Refund.objects.exists()
+    order.refresh_from_db()
+    assert order.status == "refunded"
+    (email,) = mail.outbox
+    assert email.to == [order.user.email]
+    assert email.subject == f"Pesanan {order.number} dibatalkan dan dananya dikembalikan: Pesta Rakyat"
+    assert "Rp 500.000" in email.body
