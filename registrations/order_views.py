@@ -88,6 +88,15 @@ def _offer(request, event: Event, raw: str) -> WaitlistEntry:
     return entry
 
 
+def _event_page_with(event: Event, data) -> str:
+    """Return the event page with the buyer's choice kept (quantities, promo code), to correct it there."""
+    kept = {key: value[:4] for key, value in data.items() if key.startswith(QUANTITY_PREFIX) and len(key) <= 44}
+    if data.get("voucher"):
+        kept["voucher"] = data["voucher"][:40]
+    return f"{event.get_absolute_url()}?{urlencode(kept)}" if kept and not data.get("offer") else \
+        event.get_absolute_url()
+
+
 def _attendee_labels(quote: services.Quote) -> list[str]:
     """Return a label per ticket, in the order the service names attendees: `Ticket 1 · VIP`."""
     labels = []
@@ -130,7 +139,7 @@ def checkout(request, slug):
         quote = services.quote_order(event=event, items=items, voucher_code=voucher, user=request.user)
     except services.RegistrationError as error:
         messages.error(request, error.message)
-        return redirect(event)
+        return redirect(_event_page_with(event, data))
     labels = _attendee_labels(quote)
     formset_class = attendee_formset(count=len(labels))
     initial = [{"name": request.user.full_name, "email": request.user.email}]

@@ -1,4 +1,4 @@
-"""Template tags of the waiting list, for the event page's sold-out ticket types."""
+"""Template tags of the event page's order form: the quantity chosen per type, the waiting list of sold-out types."""
 
 from django import template
 
@@ -26,3 +26,9 @@ def waitlist_entry(context, ticket):
 def waitlist_choices(ticket) -> range:
     """Return how many seats one may wait for: 1 up to the buyer cap and the order cap."""
     return range(1, min(ticket.max_per_user, ticket.event.max_tickets_per_order) + 1)
+
+
+@register.filter
+def chosen_quantity(query, ticket) -> str:
+    """Return the quantity of `ticket` the buyer chose before being sent back to the event page (`qty-<id>`)."""
+    return query.get(f"qty-{ticket.pk}", "") if query is not None else ""
