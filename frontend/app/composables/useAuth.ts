@@ -1,5 +1,5 @@
 // Login, logout and session restore on top of useApi.
-import type { LoginResponse, User } from '~/types/api'
+import type { LoginResponse, Me, User } from '~/types/api'
 import { NetworkError } from '~/utils/errors'
 
 const CHANNEL = 'eventhub-auth'
@@ -13,7 +13,7 @@ export function useAuth() {
     if (auth.restored) return
     try {
       if (await api.refreshAccess()) {
-        auth.setUser(await api.request<User>('auth/me/', { redirectOnAuthFailure: false }))
+        auth.setUser(await api.request<Me>('auth/me/', { redirectOnAuthFailure: false }))
       }
       else {
         auth.clear()
@@ -40,7 +40,18 @@ export function useAuth() {
     auth.setAccess(data.access)
     auth.setUser(data.user)
     auth.restored = true
+    await loadRoles()
     return data.user
+  }
+
+  /** Ask auth/me/ for the team roles a login answer lacks: they open the staff menus and the scanner. */
+  async function loadRoles(): Promise<void> {
+    try {
+      auth.setUser(await api.request<Me>('auth/me/', { redirectOnAuthFailure: false }))
+    }
+    catch {
+      // Offline or refused: the account stays signed in, with the roles known so far.
+    }
   }
 
   async function register(fields: { email: string, password: string, full_name: string, phone?: string }): Promise<User> {
