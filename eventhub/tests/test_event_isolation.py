@@ -79,8 +79,21 @@ def test_api_details_of_another_event_are_404(w):
         reverse("api-event-stats", kwargs={"slug": w.event.slug}),
         reverse("api-event-team", kwargs={"slug": w.event.slug}),
         reverse("api-checkin-manifest") + f"?event={w.event.pk}",
+        reverse("api-event-audit", kwargs={"slug": w.event.slug}),
+        reverse("api-event-report", kwargs={"slug": w.event.slug}),
+        reverse("api-event-export", kwargs={"slug": w.event.slug, "kind": "attendees", "fmt": "csv"}),
+        reverse("api-registration-ticket-pdf", kwargs={"pk": w.registration.pk}),
+        reverse("api-order", kwargs={"pk": w.registration.order_id}),
     ]
     assert [api.get(url).status_code for url in urls] == [404] * len(urls)
+
+
+def test_the_audit_log_of_another_event_is_not_there(w):
+    api = w.api_client("other_manager")
+    assert str(w.audit_entry.pk) not in {e["id"] for e in api.get(reverse("api-audit")).data["results"]}
+    assert api.get(reverse("api-audit"), {"event": str(w.event.pk)}).data["count"] == 0
+    mine = w.api_client("manager").get(reverse("api-audit"), {"event": str(w.event.pk)}).data["results"]
+    assert [e["id"] for e in mine] == [str(w.audit_entry.pk)]
 
 
 def test_the_manager_of_the_event_reads_them(w):
@@ -113,13 +126,19 @@ def test_the_site_download_link_of_another_events_file_is_404(w, client):
 
 
 def test_admin_lists_show_only_the_managers_events(w, client):
-    client.force_login(w.other_manager)
-    for name, hidden in [
+    shown = [
         ("registrations_registration", w.attendee.email),
         ("files_file", w.file.filename),
         ("events_event", w.event.title),
         ("payments_payment", w.payment.order_id),
-    ]:
+        ("audit_auditentry", w.audit_entry.object_repr),
+        ("checkins_checkin", w.checkin.registration.holder_name),
+    ]
+    client.force_login(w.manager)
+    for name, text in shown:
+        assert text in client.get(reverse(f"admin:{name}_changelist")).content.decode(), name
+    client.force_login(w.other_manager)
+    for name, hidden in shown:
         page = client.get(reverse(f"admin:{name}_changelist")).content.decode()
         assert hidden not in page, name
     page = client.get(reverse("admin:registrations_registration_changelist")).content.decode()
