@@ -66,6 +66,9 @@ class FileFilterSerializer(serializers.Serializer):
     registration = serializers.UUIDField(required=False)
     user = serializers.UUIDField(required=False)
     search = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only your own, whatever your staff roles (an admin's \"my tickets\")."
+    )
 
 
 class FileListCreate(generics.ListAPIView):
@@ -83,7 +86,7 @@ class FileListCreate(generics.ListAPIView):
         query = FileFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        staff = selectors.lists_as_staff(self.request.user, params.get("event"))
+        staff = not params.get("mine") and selectors.lists_as_staff(self.request.user, params.get("event"))
         return selectors.filter_files(
             selectors.visible_files(user=self.request.user, staff=staff).select_related("user"),
             event=params.get("event"),

@@ -102,6 +102,9 @@ class RegistrationFilterSerializer(serializers.Serializer):
         required=False,
         help_text="Staff (admins; an event's team with `event`): part of the attendee's (or the buyer's) email address or name.",
     )
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only your own, whatever your staff roles (an admin's \"my tickets\")."
+    )
 
 
 def _named_ticket_id(data) -> uuid.UUID | None:
@@ -239,7 +242,7 @@ class RegistrationListView(generics.ListCreateAPIView):
         params = RegistrationFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
-        staff = _lists_as_staff(self.request, filters.get("event"))
+        staff = not filters.get("mine") and _lists_as_staff(self.request, filters.get("event"))
         registrations = _shown_registrations(self.request, staff=staff).order_by("-created_at", "id")
         if filters.get("event"):
             registrations = registrations.filter(event_id=filters["event"])

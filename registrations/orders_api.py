@@ -127,6 +127,9 @@ class QuoteSerializer(serializers.Serializer):
 class OrderFilterSerializer(serializers.Serializer):
     event = serializers.UUIDField(required=False, help_text="An event id.")
     status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only your own, whatever your staff roles (an admin's \"my tickets\")."
+    )
 
 
 def _orders_for(request, *, staff: bool = True):
@@ -165,9 +168,9 @@ class OrderListView(generics.ListCreateAPIView):
         params.is_valid(raise_exception=True)
         event = params.validated_data.get("event")
         # A manager's list without `?event=` of their event is their own orders as a buyer, as for registrations/.
-        staff = permissions.is_admin(self.request.user) or (
+        staff = not params.validated_data.get("mine") and (permissions.is_admin(self.request.user) or (
             event is not None and permissions.holds(self.request.user, permissions.MANAGE, event)
-        )
+        ))
         services.expire_orders(user=None if staff else self.request.user)
         orders = _orders_for(self.request, staff=staff).order_by("-created_at", "id")
         if params.validated_data.get("event"):

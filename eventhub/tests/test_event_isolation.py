@@ -69,6 +69,20 @@ def test_an_admins_lists_stay_everyones(w):
     assert files == {str(w.file.pk), str(w.other_file.pk)}
 
 
+@pytest.mark.parametrize("principal", ["admin", "manager"])
+def test_mine_lists_only_ones_own_whatever_the_roles(w, principal):
+    """An admin's (or a manager's) "my tickets" in the PWA asks `?mine=true`, even naming their event."""
+    member = getattr(w, principal)
+    own = RegistrationFactory(user=member, ticket=w.ticket, paid=True)
+    own_file = FileFactory(user=member, registration=own)
+    api = w.api_client(principal)
+    for query in ({"mine": "true"}, {"mine": "true", "event": str(w.event.pk)}):
+        assert [r["id"] for r in api.get(reverse("api-registrations"), query).data["results"]] == [str(own.pk)]
+        assert [o["id"] for o in api.get(reverse("api-orders"), query).data["results"]] == [str(own.order_id)]
+        assert [f["id"] for f in api.get(reverse("files_api:file-list"), query).data["results"]] == [str(own_file.pk)]
+    assert api.get(reverse("api-registrations"), {"mine": "perhaps"}).status_code == 400
+
+
 def test_api_details_of_another_event_are_404(w):
     api = w.api_client("other_manager")
     urls = [
