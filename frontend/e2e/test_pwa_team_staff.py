@@ -42,12 +42,13 @@ def test_a_door_member_scans_offline_syncs_and_reaches_nothing_else(
     # Logging in leads a door volunteer to the scanner; the menus offer the scanner and no admin page.
     login(page, base_url, door.email)
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/app/admin/scan"))
-    assert page.get_by_test_id("nav-scan").is_visible()
-    assert page.get_by_test_id("nav-admin").count() == 0
-    assert page.get_by_test_id("staff-menu").count() == 0
+    page.get_by_test_id("nav-scan").wait_for()
     # The event picker holds their event only (from auth/me/), not every public event.
     options = page.get_by_test_id("station-event").locator("option:not([disabled])")
+    options.first.wait_for(state="attached")
     assert options.count() == 1 and "Konser Senja" in options.inner_text()
+    assert page.get_by_test_id("nav-admin").count() == 0
+    assert page.get_by_test_id("staff-menu").count() == 0
 
     open_station(page, base_url, concert.id, gate="Gerbang Relawan")
     assert page.get_by_test_id("manifest-count").inner_text().startswith("2 ")
@@ -137,3 +138,10 @@ def test_a_manager_sees_their_event_adds_door_staff_and_reads_its_audit_log(page
     # Another event's page is not theirs.
     page.goto(app_url(base_url, f"admin/events/{other.slug}"))
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/app/admin"))
+
+    # Renaming their event's slug keeps them on its page (the roles are asked again for the new slug).
+    page.goto(app_url(base_url, f"admin/events/{concert.slug}"))
+    page.locator('input[name="slug"]').fill("konser-senja-2")
+    page.get_by_test_id("event-save").click()
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/app/admin/events/konser-senja-2"))
+    page.get_by_test_id("team").wait_for()

@@ -90,7 +90,7 @@ export function useAuth() {
     }
   }
 
-  return { restore, login, register, logout, listen }
+  return { restore, login, loadRoles, register, logout, listen }
 }
 
 async function clearScannerData() {

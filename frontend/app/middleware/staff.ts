@@ -9,7 +9,10 @@ export default defineNuxtRouteMiddleware(async (to) => {
   const allowed = to.meta.staff === 'door' ? auth.worksDoor : auth.managesEvents
   if (!allowed) return navigateTo('/dashboard')
   const slug = to.params.slug
-  if (typeof slug === 'string' && !auth.manages(slug)) return navigateTo('/admin')
+  if (typeof slug !== 'string' || auth.manages(slug)) return
+  // The roles may be older than the slug (a manager just renamed their event): ask once more.
+  await useAuth().loadRoles()
+  if (!auth.manages(slug)) return navigateTo('/admin')
 })
 
 declare module '#app' {
