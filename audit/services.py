@@ -60,7 +60,9 @@ def form_changes(form) -> dict:
     for name in form.changed_data:
         if any(word in name for word in _SECRET):
             continue
-        changes[name] = [form.initial.get(name), form.cleaned_data.get(name)]
+        before, after = form.initial.get(name), form.cleaned_data.get(name)
+        if plain(before) != plain(after):  # a field left out of the post reads as changed to its default
+            changes[name] = [before, after]
     return changes
 
 
