@@ -61,7 +61,10 @@ def test_joining_answers_the_place_and_joining_again_the_same(ticket):
     assert 600 - 60 <= first.json()["estimated_wait_seconds"] <= 600 + 1
     assert first.json()["event"] == ticket.event.slug
     assert _join(client, ticket.event).json()["position"] == 1
-    assert _poll(client, ticket.event).json() == {**_join(client, ticket.event).json()}
+    polled, joined = _poll(client, ticket.event).json(), _join(client, ticket.event).json()
+    # The wait before the opening counts down by the second: the two answers may straddle one.
+    assert abs(polled.pop("estimated_wait_seconds") - joined.pop("estimated_wait_seconds")) <= 1
+    assert polled == joined
 
 
 def test_an_admitted_buyer_gets_a_pass_in_the_answer_and_a_cookie_and_buys(ticket):
