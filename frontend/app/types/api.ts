@@ -7163,6 +7163,8 @@ export interface operations {
             query?: {
                 /** @description An event id. */
                 event?: string;
+                /** @description Only your own, whatever your staff roles (an admin's "my tickets"). */
+                mine?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
@@ -7891,6 +7893,8 @@ export interface operations {
             query?: {
                 /** @description An event id. */
                 event?: string;
+                /** @description Only your own, whatever your staff roles (an admin's "my tickets"). */
+                mine?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
