@@ -116,15 +116,20 @@ def _kept_fields(quote: services.Quote, *, voucher: str, offer: WaitlistEntry | 
     return kept
 
 
+def buyer_refusal(request, event, *, next_url):
+    """Return where a visitor who may not buy now goes (log in first, or the waiting room's queue), else None."""
+    if not request.user.is_authenticated:
+        messages.info(request, _("Log in or create an account to register for this event."))
+        return redirect_to_login(next_url)
+    # The waiting room (when installed) sends a buyer without a pass to the queue.
+    return hooks.site_admission_refusal(request, event)
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request, slug):
     """Price the chosen tickets, ask who each admits, then place the order and go to payment."""
     event = get_object_or_404(Event, slug=slug, is_active=True)
-    if not request.user.is_authenticated:
-        messages.info(request, _("Log in or create an account to register for this event."))
-        return redirect_to_login(request.get_full_path())
-    # The waiting room (when installed) sends a buyer without a pass to the queue.
-    refusal = hooks.site_admission_refusal(request, event)
+    refusal = buyer_refusal(request, event, next_url=request.get_full_path())
     if refusal is not None:
         return refusal
     data = request.POST if request.method == "POST" else request.GET

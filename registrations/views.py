@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,10 +22,7 @@ Status = Registration.Status
 def register(request, slug):
     """Reserve the chosen ticket type; go to the ticket (free), the checkout (paid) or back with the reason."""
     event = get_object_or_404(Event, slug=slug, is_active=True)
-    if not request.user.is_authenticated:
-        messages.info(request, _("Log in or create an account to register for this event."))
-        return redirect_to_login(event.get_absolute_url())
-    refusal = hooks.site_admission_refusal(request, event)
+    refusal = order_views.buyer_refusal(request, event, next_url=event.get_absolute_url())
     if refusal is not None:
         return refusal
     form = RegisterForm(request.POST, event=event)
