@@ -5,14 +5,16 @@
 The mix: browsing (home, event list and detail pages, the events API), signups,
 purchases (a registration, its payment started at the gateway, paid on the
 gateway's page, whose webhook confirms it), door scans (and some re-scans),
-offline manifest downloads and sync uploads. The gateway is the simulator,
-served by a gunicorn of its own as a real gateway would be, and calling the
-app's webhooks back. First the mix runs flat out for `--capacity-seconds` to
-measure capacity (operations/s); then it is sent open-loop at `--load` of
-that for `--minutes`. Printed: error rate, p99 per kind, each worker's RSS at
-the start, after each minute and at the end, oversold seats and double
-admissions counted in the database. Target: 0 errors, 0 oversold, 0 double
-admissions, RSS growth < 10 % from the end of the first minute (warm) to the end.
+offline manifest downloads and sync uploads; `--mix` sends some kinds only
+(to tell which one grows memory). The gateway is the simulator, served by a
+gunicorn of its own as a real gateway would be, and calling the app's webhooks
+back. First the mix runs flat out for `--capacity-seconds` to measure capacity
+(operations/s); then it is sent open-loop at `--load` of that for `--minutes`.
+Printed: error rate, p99 per kind, each worker's RSS at the start, after each
+minute (split by kind of mapping, see `memory_map`) and at the end, oversold
+seats, double admissions and the webhooks' answers for the soak's payments.
+Target: 0 errors, 0 oversold, 0 double admissions, RSS growth < 10 % from the
+end of the first minute (warm) to the end.
 Without --url it starts both servers in a new database beside DATABASE_URL's,
 dropped at the end (see bench/harness.py).
 """
@@ -33,11 +35,27 @@ import uuid
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
-import harness
+try:
+    from bench import harness
+except ImportError:  # run as a script: bench/ is on sys.path
+    import harness
 
 MIX = {"browse": 50, "purchase": 20, "scan": 14, "manifest": 8, "sync": 6, "signup": 2}
 EVENTS, BUYERS = 10, 3000
 DOMAIN = "soak.bench.eventhub.local"
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """Parse `kind=weight,…` (a bare kind weighs 1) into a mix of known kinds."""
+    mix = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        kind, _, weight = item.partition("=")
+        if kind not in MIX:
+            raise argparse.ArgumentTypeError(f"unknown kind {kind!r}; known: {', '.join(MIX)}")
+        mix[kind] = int(weight or 1)
+    if not mix or not any(mix.values()):
+        raise argparse.ArgumentTypeError("the mix is empty")
+    return mix
 
 
 def main() -> int:
@@ -49,6 +67,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8141)
+    parser.add_argument("--mix", type=parse_mix, default=MIX,
+                        help="kinds and weights, e.g. browse=1 or purchase=3,scan=1 (default: the whole mix)")
     args = parser.parse_args()
     with harness.own_database():
         harness.setup_django()
@@ -89,8 +109,8 @@ class World:
 
 
 class Traffic:
-    def __init__(self, app_url: str, sim_url: str, world: World):
-        self.app, self.sim, self.world = urlsplit(app_url), urlsplit(sim_url), world
+    def __init__(self, app_url: str, sim_url: str, world: World, mix: dict[str, int] = MIX):
+        self.app, self.sim, self.world, self.mix = urlsplit(app_url), urlsplit(sim_url), world, mix
         self.seconds: dict[str, list[float]] = collections.defaultdict(list)
         self.errors: collections.Counter = collections.Counter()
         self.examples: dict[str, str] = {}
@@ -207,7 +227,7 @@ class Traffic:
             self.world.scanned.extend(batch)
 
     def pick(self):
-        kind = random.choices(list(MIX), weights=list(MIX.values()))[0]
+        kind = random.choices(list(self.mix), weights=list(self.mix.values()))[0]
         return getattr(self, kind)()
 
 
@@ -253,8 +273,30 @@ async def open_loop(traffic: Traffic, seconds: float, rate: float, *, max_in_fli
     return started
 
 
+def memory_map(pid: int) -> dict[str, float]:
+    """Return a worker's resident memory by kind of mapping, in MB, from /proc/PID/smaps.
+
+    `heap` is glibc's main arena (brk); `anon` the other anonymous mappings:
+    Python's object allocator arenas (1 MiB each, merged by the kernel into a
+    few mappings), glibc's per-thread arenas, large mallocs, thread stacks;
+    `file` mapped files (the interpreter, libraries).
+    """
+    kinds = collections.Counter({"heap": 0.0, "anon": 0.0, "file": 0.0})
+    name = ""
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if not fields[0].endswith(":"):  # a mapping's header: range perms offset dev inode [path]
+                name = fields[5] if len(fields) > 5 else ""
+            elif fields[0] == "Rss:":
+                kind = "heap" if name == "[heap]" else "file" if name.startswith("/") else "anon" if not name else "other"
+                kinds[kind] += int(fields[1]) / 1024
+    return dict(kinds)
+
+
 def run(args) -> int:
     from django.db.models import Count
+    from django.utils import timezone
 
     from checkins.models import Checkin
     from events.models import Ticket
@@ -281,9 +323,9 @@ def run(args) -> int:
         if args.rate:
             capacity, rate = None, args.rate
         else:
-            capacity = asyncio.run(closed_loop(Traffic(app.url, sim_url, world), args.capacity_seconds, 16))
+            capacity = asyncio.run(closed_loop(Traffic(app.url, sim_url, world, args.mix), args.capacity_seconds, 16))
             rate = capacity * args.load
-        traffic = Traffic(app.url, sim_url, world)
+        traffic = Traffic(app.url, sim_url, world, args.mix)
         print(f"soak: {args.minutes:g} min at {rate:.1f} operations/s"
               + (f" ({args.load:.0%} of a measured capacity of {capacity:.1f}/s)" if capacity else "")
               + f"; load average at start {os.getloadavg()[0]:.2f}", flush=True)
@@ -291,9 +333,11 @@ def run(args) -> int:
 
         def sample(minute):
             samples[minute] = dict(zip(app.worker_pids(), app.worker_rss_mb()))
-            print(f"  minute {minute:3d}  RSS " + " ".join(f"{mb:.0f}" for mb in samples[minute].values()) + " MB",
-                  flush=True)
+            print(f"  minute {minute:3d}  RSS " + " ".join(f"{mb:.0f}" for mb in samples[minute].values()) + " MB"
+                  + "  (" + "; ".join(" ".join(f"{k} {mb:.0f}" for k, mb in memory_map(pid).items())
+                                      for pid in samples[minute]) + ")", flush=True)
 
+        soak_began = timezone.now()
         started = asyncio.run(open_loop(traffic, args.minutes * 60, rate, every_minute=sample))
         rss_end = dict(zip(app.worker_pids(), app.worker_rss_mb()))
         # Growth is judged from the end of the first minute at the soak's rate, when
@@ -314,8 +358,12 @@ def run(args) -> int:
         print(f"  {kind:15s} {len(seconds):6d}  p99 {harness.p99(seconds):7.1f} ms  ({harness.percentiles(seconds)})")
     oversold = sum(max(t.sold - t.quota, 0) for t in Ticket.objects.all()) + len(seat_drift())
     double = Checkin.objects.values("registration").annotate(n=Count("id")).filter(n__gt=1).count()
-    webhooks = collections.Counter(n.get("answer") for s in SimulatedPayment.objects.all() for n in s.notifications)
-    print(f"  database    oversold={oversold} double_admissions={double} webhook answers={dict(webhooks)}")
+    # The webhooks of the soak itself; those of the flat-out capacity measurement
+    # (overload by design, where one may wait past the gateway's timeout) are shown apart.
+    webhooks, overloaded = (collections.Counter(n.get("answer") for s in payments for n in s.notifications) for payments in (
+        SimulatedPayment.objects.filter(created_at__gte=soak_began), SimulatedPayment.objects.filter(created_at__lt=soak_began)))
+    print(f"  database    oversold={oversold} double_admissions={double} webhook answers={dict(webhooks)}"
+          f" (during the capacity measurement: {dict(overloaded)})")
     growth = []
     for pid, start in rss_start.items():
         warm, end = rss_warm.get(pid, start), rss_end.get(pid)
