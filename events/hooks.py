@@ -3,13 +3,15 @@
 The registrations app registers how holds whose payment window has run out
 are released, so the seats the pages and the API show are the seats a buyer
 can take, even while no expiry job has run yet. The waiting room app registers
-what the event page says about the queue in front of a sale.
+what the event page says about the queue in front of a sale, and the
+credential the queue page's script polls with.
 """
 
 from collections.abc import Callable
 
 _release_expired_holds: Callable | None = None
 _waiting_room: Callable | None = None
+_queue_visitor: Callable | None = None
 
 
 def register_release_expired_holds(func: Callable) -> Callable:
@@ -41,3 +43,17 @@ def waiting_room(request, event) -> dict | None:
     if _waiting_room is None:
         return None
     return _waiting_room(request, event)
+
+
+def register_queue_visitor(func: Callable) -> Callable:
+    """Register `func(request, event) -> str`, the token the queue page's script joins and polls with."""
+    global _queue_visitor
+    _queue_visitor = func
+    return func
+
+
+def queue_visitor(request, event) -> str:
+    """Return the token the logged-in visitor's queue page sends with each join and poll ("" for none)."""
+    if _queue_visitor is None:
+        return ""
+    return _queue_visitor(request, event)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import covers, hooks, ical
@@ -195,15 +196,18 @@ def cover(request, slug, name):
 
 @login_required
 @require_GET
+@never_cache
 def event_queue(request, slug):
     """The waiting room in front of an event's sale: the page joins and follows the queue through the API.
 
     One place per account, so the visitor logs in first. The page itself asks nothing of the queue:
     its script joins (`POST …/join/`), polls the state and moves on to the event page when admitted,
-    the pass arriving as a cookie set by the API's answer.
+    the pass arriving as a cookie set by the API's answer. It sends the visitor token rendered here
+    (waitingroom/visitors.py) rather than lean on the session, so its polls cost PostgreSQL nothing;
+    the page is never cached, as it carries that credential.
     """
     event = get_object_or_404(Event, slug=slug, is_active=True)
     api = f"/api/v1/waiting-room/{event.slug}/"
     return render(request, "events/queue.html", {
-        "event": event, "status_url": api, "join_url": api + "join/",
+        "event": event, "status_url": api, "join_url": api + "join/", "visitor": hooks.queue_visitor(request, event),
     })

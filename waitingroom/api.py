@@ -17,13 +17,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.models import TokenUser
+from rest_framework_simplejwt.settings import api_settings
 
 from accounts.authentication import JWTAuthentication, JWTScheme
 from audit import services as audit
@@ -31,7 +33,7 @@ from eventhub.base import in_service_years
 from eventhub.openapi import errors
 from events import permissions
 
-from . import gate, passes, services
+from . import gate, passes, services, visitors
 from .models import MAX_RATE_PER_MINUTE
 from .store import STORE_ERRORS, Visit, get_store
 
@@ -55,6 +57,39 @@ class StatelessJWTScheme(JWTScheme):
 
     target_class = "waitingroom.api.StatelessJWTAuthentication"
     name = "jwtAuthStateless"
+
+
+class VisitorAuthentication(BaseAuthentication):
+    """The site queue page's visitor token (waitingroom/visitors.py) in `X-Waiting-Room-Visitor`: no query.
+
+    A token that is not valid for this user and this event's queue authenticates
+    nobody, and the session may still vouch (an answer to it brings a fresh token).
+    """
+
+    def authenticate(self, request):
+        token = request.META.get(visitors.META)
+        slug = (request.parser_context or {}).get("kwargs", {}).get("slug")
+        if not token or not slug:
+            return None
+        try:
+            visitor = visitors.authenticate(token, slug=slug, now=time.time())
+        except STORE_ERRORS:
+            return None
+        if visitor is None:
+            return None
+        return TokenUser({api_settings.USER_ID_CLAIM: str(visitor.user_id)}), visitor
+
+
+class VisitorScheme(OpenApiAuthenticationExtension):
+    target_class = "waitingroom.api.VisitorAuthentication"
+    name = "waitingRoomVisitor"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey", "in": "header", "name": visitors.HEADER,
+            "description": "The site queue page's token for one user in one event's queue (rendered into the page); "
+                           "answers may bring a fresh one in the same header: send that from then on.",
+        }
 
 
 # Built with type(): one field is called `pass`, a Python keyword.
@@ -142,7 +177,19 @@ def _visit(request, slug: str, *, join: bool) -> Response:
     body = answer(visit, slug=slug, user_id=user_id, now=now)
     response = Response(body)
     set_pass_cookie(response, visit, token=body["pass"], now=now)
+    renewed = _visitor_token(request, slug=slug, now=now)
+    if renewed:
+        response[visitors.HEADER] = renewed
     return response
+
+
+def _visitor_token(request, *, slug: str, now: float) -> str | None:
+    """Return the visitor token to answer with: renewed when due, fresh for a session (the site's page), else None."""
+    if isinstance(request.auth, visitors.Visitor):
+        return request.auth.renewed
+    if isinstance(request.successful_authenticator, SessionAuthentication):
+        return visitors.issue_for_session(request, slug=slug, now=now)
+    return None
 
 
 def set_pass_cookie(response, visit: Visit, *, token: str | None, now: float) -> None:
@@ -155,11 +202,17 @@ def set_pass_cookie(response, visit: Visit, *, token: str | None, now: float) ->
         )
 
 
+RENEWED_VISITOR = OpenApiParameter(
+    visitors.HEADER, str, OpenApiParameter.HEADER, response=[200],
+    description="A fresh visitor token for the site's queue page: sent when the request carried one with less "
+                "than half its life left, or came with the session. Send it in the same request header from then on.",
+)
+
 QUEUE_ERRORS = errors(e404="not_found, not_in_queue", e503="queue_unavailable")
 
 
 class _QueueView(APIView):
-    authentication_classes = [StatelessJWTAuthentication, SessionAuthentication]
+    authentication_classes = [StatelessJWTAuthentication, VisitorAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
 
@@ -169,6 +222,7 @@ class WaitingRoomJoinView(_QueueView):
         description="Takes a place in line (once per account: joining again answers the same place) and answers "
                     "where you stand. When admitted, `pass` lets you buy until `pass_expires_at`.",
         request=None, responses={200: QueueSerializer, **errors(e404="not_found", e503="queue_unavailable")},
+        parameters=[RENEWED_VISITOR],
     )
     def post(self, request, slug):
         return _visit(request, slug, join=True)
@@ -178,7 +232,7 @@ class WaitingRoomView(_QueueView):
     @extend_schema(
         tags=["waiting room"], summary="Where you stand in an event's waiting room",
         description="Poll every `poll_after_seconds`. 404 `not_in_queue` before joining.",
-        responses={200: QueueSerializer, **QUEUE_ERRORS},
+        responses={200: QueueSerializer, **QUEUE_ERRORS}, parameters=[RENEWED_VISITOR],
     )
     def get(self, request, slug):
         return _visit(request, slug, join=False)

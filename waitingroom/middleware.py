@@ -4,10 +4,11 @@ An on-sale has thousands of visitors polling every two seconds, and Django's
 full stack (sessions, locale, CSRF, messages, two-factor, DRF's negotiation)
 costs several times what a visit itself does. So this middleware, placed
 first (after the health check), answers a join or poll that carries a bearer
-token and is answered 200 — the same body, cookie and headers as the view in
-waitingroom/api.py — and hands everything else to the stack unchanged: other
-paths and methods, sessions, a bad or expired token (the view says why),
-cross-origin requests (CORS), a host ALLOWED_HOSTS refuses, plain HTTP under
+token (the PWA) or the visitor token of the site's queue page
+(waitingroom/visitors.py, same-origin only) and is answered 200 — the same
+body, cookie and headers as the view in waitingroom/api.py — and hands
+everything else to the stack unchanged: other paths and methods, sessions, a
+bad or expired token (the view says why), cross-origin requests (CORS), a host ALLOWED_HOSTS refuses, plain HTTP under
 SECURE_SSL_REDIRECT, and every refusal (`not_found`, `not_in_queue`, a store
 that is down), and any request with a query string or a body.
 """
@@ -23,7 +24,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from . import api
+from . import api, visitors
 from .store import STORE_ERRORS, get_store
 
 PREFIX = "/api/v1/waiting-room/"
@@ -69,18 +70,28 @@ class QueueMiddleware:
         if match is None or request.method != ("POST" if match["join"] else "GET"):
             return None
         header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header.startswith("Bearer ") or "HTTP_ORIGIN" in request.META:
+        visitor_token = request.META.get(visitors.META)
+        if visitor_token is None and (not header.startswith("Bearer ") or "HTTP_ORIGIN" in request.META):
             return None
         if request.META.get("QUERY_STRING") or request.META.get("CONTENT_LENGTH", "0") not in ("", "0"):
             return None  # the sanitiser (eventhub.sanitise) judges any input; a visit sends none
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None
-        try:
-            request.get_host()
-            user_id = uuid.UUID(str(AccessToken(header[7:].strip())[api_settings.USER_ID_CLAIM]))
-        except (DisallowedHost, TokenError, KeyError, ValueError):
-            return None
         slug, now = match["slug"], time.time()
+        visitor = None
+        try:
+            host = request.get_host()
+            if visitor_token is None:
+                user_id = uuid.UUID(str(AccessToken(header[7:].strip())[api_settings.USER_ID_CLAIM]))
+            elif header or request.META.get("HTTP_ORIGIN", f"{request.scheme}://{host}") != f"{request.scheme}://{host}":
+                return None  # the site's page is same-origin (browsers send Origin on its POST) and sends no bearer
+            else:
+                visitor = visitors.authenticate(visitor_token, slug=slug, now=now)
+                if visitor is None:
+                    return None
+                user_id = visitor.user_id
+        except (DisallowedHost, TokenError, KeyError, ValueError, *STORE_ERRORS):
+            return None
         try:
             visit = get_store().visit(slug, str(user_id), now=now, join=bool(match["join"]))
         except STORE_ERRORS:
@@ -90,5 +101,7 @@ class QueueMiddleware:
         body = api.answer(visit, slug=slug, user_id=user_id, now=now)
         response = JsonResponse(body, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})  # as DRF
         api.set_pass_cookie(response, visit, token=body["pass"], now=now)
+        if visitor is not None and visitor.renewed:
+            response[visitors.HEADER] = visitor.renewed
         secure_headers(request, response)
         return response

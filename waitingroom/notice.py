@@ -1,13 +1,21 @@
-"""What an event's page says about its waiting room (lent to events through `events.hooks`)."""
+"""What an event's pages say about its waiting room (lent to events through `events.hooks`)."""
+
+import time
 
 from events import hooks
 
-from . import gate
+from . import gate, visitors
 
 
 def register() -> None:
-    """Lend `event_page` to the events app (called once, from the app's ready())."""
+    """Lend `event_page` and `queue_visitor` to the events app (called once, from the app's ready())."""
     hooks.register_waiting_room(event_page)
+    hooks.register_queue_visitor(queue_visitor)
+
+
+def queue_visitor(request, event) -> str:
+    """Return a visitor token for the logged-in user in `event`'s queue."""
+    return visitors.issue_for_session(request, slug=event.slug, now=time.time())
 
 
 def event_page(request, event) -> dict | None:

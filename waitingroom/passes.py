@@ -28,6 +28,23 @@ def _tag(body: bytes) -> bytes:
     return salted_hmac(_SALT, PREFIX.encode() + b"." + body, algorithm="sha256").digest()[:_TAG_BYTES]
 
 
+def split(token: str | None, *, prefix: str, body_bytes: int) -> tuple[bytes, bytes] | None:
+    """Return the body and tag of a `<prefix>.<body>.<tag>` token, None when it is not one (tag unchecked)."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    parts = token.split(".")
+    if len(parts) != 3 or parts[0] != prefix:
+        return None
+    try:
+        body, tag = _unb64(parts[1]), _unb64(parts[2])
+    except (binascii.Error, ValueError):
+        return None
+    # Only the canonical spelling: base64's spare bits must not make a second valid token.
+    if len(body) != body_bytes or _b64(body) != parts[1] or _b64(tag) != parts[2]:
+        return None
+    return body, tag
+
+
 def issue(*, event_id: uuid.UUID, user_id: uuid.UUID, expires: int) -> str:
     """Return a pass for `user_id` to buy at `event_id` until `expires` (seconds since the epoch)."""
     body = uuid.UUID(str(event_id)).bytes + uuid.UUID(str(user_id)).bytes + int(expires).to_bytes(8, "big")
@@ -36,20 +53,10 @@ def issue(*, event_id: uuid.UUID, user_id: uuid.UUID, expires: int) -> str:
 
 def is_valid(token: str | None, *, event_id, user_id, now: float) -> bool:
     """Return whether `token` is a genuine, unexpired pass of this user for this event."""
-    if not token or not isinstance(token, str) or len(token) > 200:
+    found = split(token, prefix=PREFIX, body_bytes=40)
+    if found is None or not hmac.compare_digest(found[1], _tag(found[0])):
         return False
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != PREFIX:
-        return False
-    try:
-        body, tag = _unb64(parts[1]), _unb64(parts[2])
-    except (binascii.Error, ValueError):
-        return False
-    # Only the canonical spelling: base64's spare bits must not make a second valid pass.
-    if len(body) != 40 or _b64(body) != parts[1] or _b64(tag) != parts[2]:
-        return False
-    if not hmac.compare_digest(tag, _tag(body)):
-        return False
+    body = found[0]
     try:
         if body[:16] != uuid.UUID(str(event_id)).bytes or body[16:32] != uuid.UUID(str(user_id)).bytes:
             return False

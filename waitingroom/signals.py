@@ -1,11 +1,21 @@
-"""Keep the store's copy of each room's settings current: on every save of a room, an event or a ticket type."""
+"""Keep the store's copy of each room's settings current: on every save of a room, an event or a ticket type.
 
+And on logging out of the site, refuse the visitor tokens the user's queue pages hold (waitingroom/visitors.py).
+"""
+
+import logging
+import time
+
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_delete, post_save
 
 from events.models import Event, Ticket
 
-from . import gate, services
+from . import gate, services, visitors
 from .models import WaitingRoom
+from .store import STORE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def _room_saved(sender, instance: WaitingRoom, **kwargs):
@@ -40,7 +50,17 @@ def _ticket_changed(sender, instance: Ticket, **kwargs):
         services.push_room(event=waiting_room.event, waiting_room=waiting_room)
 
 
+def _logged_out(sender, request, user, **kwargs):
+    if user is None:
+        return
+    try:
+        visitors.record_logout(user_id=user.pk, now=time.time())
+    except STORE_ERRORS:  # logging out must work with the store down; its tokens then live out their LIFETIME
+        logger.warning("Waiting room: could not record the logout of %s", user.pk, exc_info=True)
+
+
 def connect() -> None:
+    user_logged_out.connect(_logged_out, dispatch_uid="waitingroom.logged_out")
     post_save.connect(_room_saved, sender=WaitingRoom, dispatch_uid="waitingroom.room_saved")
     post_delete.connect(_room_deleted, sender=WaitingRoom, dispatch_uid="waitingroom.room_deleted")
     post_save.connect(_event_saved, sender=Event, dispatch_uid="waitingroom.event_saved")

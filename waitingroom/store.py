@@ -129,6 +129,14 @@ class Store:
     def ping(self) -> None:
         """Raise when the store cannot be reached."""
 
+    def set_logged_out(self, user: str, at: float, *, ttl: int) -> None:
+        """Record that `user` logged out at `at`, for `ttl` seconds (waitingroom/visitors.py)."""
+        raise NotImplementedError
+
+    def logged_out_at(self, user: str) -> float | None:
+        """Return when `user` last logged out, if within the time `set_logged_out` keeps it."""
+        raise NotImplementedError
+
 
 # --- Redis ---------------------------------------------------------------------
 
@@ -270,6 +278,13 @@ class RedisStore(Store):
     def ping(self):
         self.client.ping()
 
+    def set_logged_out(self, user, at, *, ttl):
+        self.client.set(f"{self.prefix}out:{user}", repr(float(at)), ex=ttl)
+
+    def logged_out_at(self, user):
+        found = self.client.get(f"{self.prefix}out:{user}")
+        return float(found) if found else None
+
 
 # --- The embedded store (no REDIS_URL) -------------------------------------------
 
@@ -296,6 +311,7 @@ class MemoryStore(Store):
         self._lock = threading.Lock()
         self._rooms: dict[str, tuple[Room, float | None]] = {}
         self._queues: dict[str, _Queue] = {}
+        self._logouts: dict[str, tuple[float, float]] = {}  # user -> (when, kept until, monotonic)
 
     def room(self, slug):
         import time
@@ -385,6 +401,21 @@ class MemoryStore(Store):
                 "waiting": max(0, len(queue.entries) - queue.cursor), "admitted": queue.cursor,
                 "buying": sum(1 for at in queue.admitted_at.values() if at >= since),
             }
+
+    def set_logged_out(self, user, at, *, ttl):
+        import time
+
+        with self._lock:
+            self._logouts[user] = (float(at), time.monotonic() + ttl)
+
+    def logged_out_at(self, user):
+        import time
+
+        with self._lock:
+            kept = self._logouts.get(user)
+            if kept is None or kept[1] <= time.monotonic():
+                return None
+            return kept[0]
 
 
 _store: Store | None = None

@@ -65,6 +65,10 @@ def test_a_buyer_queues_on_the_site_is_admitted_and_pays(logged_in_page, pay_sit
         join(UserFactory(), concert.slug)
     buyer = UserFactory()
     page = logged_in_page(buyer)
+    # Every join and poll carries the page's visitor token (so the server answers it from Redis alone).
+    visits = []
+    page.on("request", lambda request: "/api/v1/waiting-room/" in request.url and visits.append(
+        request.headers.get("x-waiting-room-visitor", "")))
 
     page.goto("/events/konser-senja/")
     page.get_by_role("link", name="Join the queue").click()
@@ -80,6 +84,7 @@ def test_a_buyer_queues_on_the_site_is_admitted_and_pays(logged_in_page, pay_sit
     room.save()
     seen = watch_the_queue(page, re.compile(r"/events/konser-senja/$"))
     assert seen[0] == AHEAD and seen == sorted(seen, reverse=True) and len(seen) >= 3, seen
+    assert len(visits) >= 3 and all(token.startswith("WV1.") for token in visits), visits
 
     # Admitted: the pass came as a cookie, the banner says so and the sale lets the buyer through.
     assert page.locator('#waiting-room[data-admitted="true"]').is_visible()

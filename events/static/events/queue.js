@@ -20,6 +20,7 @@
   var failures = 0;
   var timer = null;
   var leaving = false;
+  var visitor = data.visitor || "";
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (match, name) {
@@ -104,7 +105,12 @@
   function ask(method, url) {
     var headers = { "Accept": "application/json" };
     if (method !== "GET" && csrf) headers["X-CSRFToken"] = csrf.value;
+    // The page's visitor token lets the server answer from the queue alone, without the session;
+    // answers bring a fresh one before it runs out. The session cookie still goes along as a fallback.
+    if (visitor) headers["X-Waiting-Room-Visitor"] = visitor;
     return fetch(url, { method: method, credentials: "same-origin", headers: headers }).then(function (response) {
+      var renewed = response.headers.get("X-Waiting-Room-Visitor");
+      if (renewed) visitor = renewed;
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { status: response.status, body: body || {} };
       });

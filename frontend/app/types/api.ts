@@ -8690,6 +8690,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A fresh visitor token for the site's queue page: sent when the request carried one with less than half its life left, or came with the session. Send it in the same request header from then on. */
+                    "X-Waiting-Room-Visitor"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8774,6 +8776,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A fresh visitor token for the site's queue page: sent when the request carried one with less than half its life left, or came with the session. Send it in the same request header from then on. */
+                    "X-Waiting-Room-Visitor"?: string;
                     [name: string]: unknown;
                 };
                 content: {
