@@ -101,10 +101,11 @@ class StartPaymentView(APIView):
 def _admission_refusal(request, registration: Registration):
     """Return the waiting room's 403 for paying a new order without a pass, else None.
 
-    Only an order never sent to a gateway needs the pass: a buyer whose pass
-    ran out while paying may still resume or retry the payment of a held seat.
+    Only an order never sent to a gateway and not placed through the room needs
+    the pass: a buyer whose pass ran out after placing the order, or while
+    paying, may still pay, resume or retry the payment of a held seat.
     """
-    refusal = hooks.admission_refusal(request, registration.event)
+    refusal = hooks.admission_refusal(request, registration.event, placed_at=registration.created_at)
     if refusal is None or Payment.objects.filter(registration__order_id=registration.order_id).exists():
         return None
     return refusal

@@ -73,8 +73,8 @@ def checkout(request, registration_id):
     form = CheckoutForm(request.POST or None, initial={"method": methods.CODES[0]})
     status = 200
     if request.method == "POST":
-        # A new order waits its turn in the event's waiting room; a started one may always be paid.
-        refusal = hooks.site_admission_refusal(request, registration.event)
+        # A new order waits its turn in the event's waiting room; one placed through it, or started, may always be paid.
+        refusal = hooks.site_admission_refusal(request, registration.event, placed_at=registration.created_at)
         if refusal is not None and not Payment.objects.filter(registration__order_id=registration.order_id).exists():
             return refusal
     if request.method == "POST" and form.is_valid():

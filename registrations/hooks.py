@@ -68,13 +68,16 @@ def register_admission_gate(*, api: Callable, site: Callable) -> None:
     _admission_gate.update(api=api, site=site)
 
 
-def admission_refusal(request, event):
-    """Return the API's answer to a buyer the waiting room does not let through yet, else None."""
+def admission_refusal(request, event, **paying):
+    """Return the API's answer to a buyer the waiting room does not let through yet, else None.
+
+    `placed_at=` when paying for an order placed then (one placed while admitted needs no new pass).
+    """
     gate = _admission_gate.get("api")
-    return gate(request, event) if gate else None
+    return gate(request, event, **paying) if gate else None
 
 
-def site_admission_refusal(request, event):
-    """Return the site's redirect for a buyer the waiting room does not let through yet, else None."""
+def site_admission_refusal(request, event, **paying):
+    """Return the site's redirect for a buyer the waiting room does not let through yet, else None (see above)."""
     gate = _admission_gate.get("site")
-    return gate(request, event) if gate else None
+    return gate(request, event, **paying) if gate else None

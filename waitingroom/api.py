@@ -162,10 +162,11 @@ def _visit(request, slug: str, *, join: bool) -> Response:
     user_id = uuid.UUID(str(request.user.pk))
     now = time.time()
     try:
-        visit = store.visit(slug, str(user_id), now=now, join=join)
+        requeue = services.pass_seconds() if join else None  # a pass run out: joining again goes to the back
+        visit = store.visit(slug, str(user_id), now=now, join=join, requeue_after=requeue)
         if visit.state == "unknown":  # settings not in the store yet (a new store): load them once
             services.sync_room(slug=slug)
-            visit = store.visit(slug, str(user_id), now=now, join=join)
+            visit = store.visit(slug, str(user_id), now=now, join=join, requeue_after=requeue)
     except STORE_ERRORS:
         return _unavailable()
     if visit.state in ("not_found", "unknown"):
@@ -220,7 +221,8 @@ class WaitingRoomJoinView(_QueueView):
     @extend_schema(
         tags=["waiting room"], summary="Join an event's waiting room",
         description="Takes a place in line (once per account: joining again answers the same place) and answers "
-                    "where you stand. When admitted, `pass` lets you buy until `pass_expires_at`.",
+                    "where you stand. When admitted, `pass` lets you buy until `pass_expires_at`; once it has run "
+                    "out (`admitted` with `pass` null), joining again takes a new place at the back of the line.",
         request=None, responses={200: QueueSerializer, **errors(e404="not_found", e503="queue_unavailable")},
         parameters=[RENEWED_VISITOR],
     )

@@ -10,6 +10,7 @@ Whether a room is on is read from the store and kept in this process for
 in this process forgets it at once, other processes follow within that time.
 """
 
+import datetime
 import threading
 import time
 import uuid
@@ -81,14 +82,43 @@ def has_pass(request, event) -> bool:
     return passes.is_valid(token, event_id=event.pk, user_id=user.pk, now=time.time())
 
 
-def must_queue(request, event) -> bool:
-    """Return whether `event`'s room is on and the request holds no valid pass for it."""
-    return _room(event).enabled and not has_pass(request, event)
+# Clocks of the app servers that stamped the admission and the order may differ this much.
+CLOCK_SLACK_SECONDS = 5
 
 
-def require_admission(request, event) -> Response | None:
-    """Return None when the buyer may buy `event`'s tickets, else the API's 403 `waiting_room` answer."""
-    if not must_queue(request, event):
+def placed_while_admitted(request, event, placed_at: datetime.datetime) -> bool:
+    """Return whether the request's user placed an order at `placed_at` while holding a pass for `event`.
+
+    The pass was good from the moment the queue first saw the buyer admitted for
+    `WAITING_ROOM_PASS_MINUTES`: an order placed in that time took its seats
+    through the room, so paying for it needs no pass once that one has run out.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    try:
+        admitted = services.get_store().admitted_at(str(event.pk), str(user.pk))
+    except STORE_ERRORS:
+        return False
+    if admitted is None:
+        return False
+    placed = placed_at.timestamp()
+    return admitted - CLOCK_SLACK_SECONDS <= placed <= admitted + services.pass_seconds() + CLOCK_SLACK_SECONDS
+
+
+def must_queue(request, event, *, placed_at: datetime.datetime | None = None) -> bool:
+    """Return whether `event`'s room is on and the request holds no valid pass for it.
+
+    `placed_at`: paying for an order placed then, which counts as admitted if placed while admitted.
+    """
+    if not _room(event).enabled or has_pass(request, event):
+        return False
+    return placed_at is None or not placed_while_admitted(request, event, placed_at)
+
+
+def require_admission(request, event, *, placed_at: datetime.datetime | None = None) -> Response | None:
+    """Return None when the buyer may buy `event`'s tickets (or pay for an order placed at `placed_at`), else the API's 403."""
+    if not must_queue(request, event, placed_at=placed_at):
         return None
     return Response(
         {
@@ -101,8 +131,8 @@ def require_admission(request, event) -> Response | None:
     )
 
 
-def site_refusal(request, event) -> HttpResponseRedirect | None:
-    """Return None when the buyer may buy `event`'s tickets, else a redirect to the event's queue page."""
-    if not must_queue(request, event):
+def site_refusal(request, event, *, placed_at: datetime.datetime | None = None) -> HttpResponseRedirect | None:
+    """Return None when the buyer may buy `event`'s tickets (or pay for an order placed at `placed_at`), else a redirect to the queue."""
+    if not must_queue(request, event, placed_at=placed_at):
         return None
     return HttpResponseRedirect(queue_url(event.slug))

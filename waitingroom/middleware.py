@@ -24,7 +24,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from . import api, visitors
+from . import api, services, visitors
 from .store import STORE_ERRORS, get_store
 
 PREFIX = "/api/v1/waiting-room/"
@@ -93,7 +93,10 @@ class QueueMiddleware:
         except (DisallowedHost, TokenError, KeyError, ValueError, *STORE_ERRORS):
             return None
         try:
-            visit = get_store().visit(slug, str(user_id), now=now, join=bool(match["join"]))
+            visit = get_store().visit(
+                slug, str(user_id), now=now, join=bool(match["join"]),
+                requeue_after=services.pass_seconds() if match["join"] else None,
+            )
         except STORE_ERRORS:
             return None
         if visit.state not in ANSWERED:

@@ -118,8 +118,15 @@ class Store:
         """Record whether every ticket type of the event is sold out (no-op without settings)."""
         raise NotImplementedError
 
-    def visit(self, slug: str, user: str, *, now: float, join: bool, score: str | None = None) -> Visit:
-        """Run one admission step, join `user` when `join`, and return where `user` stands."""
+    def visit(
+        self, slug: str, user: str, *, now: float, join: bool, score: str | None = None,
+        requeue_after: float | None = None,
+    ) -> Visit:
+        """Run one admission step, join `user` when `join`, and return where `user` stands.
+
+        Joining `requeue_after` seconds or more after one was first seen admitted (the pass has
+        run out) puts one at the back of the line, as a new late joiner.
+        """
         raise NotImplementedError
 
     def stats(self, event_id: str, *, now: float, pass_seconds: int) -> dict[str, int]:
@@ -128,6 +135,10 @@ class Store:
 
     def ping(self) -> None:
         """Raise when the store cannot be reached."""
+
+    def admitted_at(self, event_id: str, user: str) -> float | None:
+        """Return when `user` was first seen admitted to the event's queue, None if never."""
+        raise NotImplementedError
 
     def set_logged_out(self, user: str, at: float, *, ttl: int) -> None:
         """Record that `user` logged out at `at`, for `ttl` seconds (waitingroom/visitors.py)."""
@@ -140,7 +151,8 @@ class Store:
 
 # --- Redis ---------------------------------------------------------------------
 
-# KEYS[1]: the slug's settings hash. ARGV: key prefix, user, now, early score, join (0/1), batch seconds.
+# KEYS[1]: the slug's settings hash. ARGV: key prefix, user, now, early score, join (0/1), batch seconds,
+# requeue after (seconds after admission when joining again goes to the back of the line; '' never).
 # The queue's keys are derived from the event id the settings name: prefix..'q:'..id (sorted set of
 # user → score), prefix..'st:'..id (hash: opened, cursor, credit, last, seq), prefix..'adm:'..id
 # (sorted set of user → when first seen admitted).
@@ -176,6 +188,17 @@ if not score then
     score = string.format('%d', 1 + redis.call('HINCRBY', st, 'seq', 1))
   end
   redis.call('ZADD', q, 'NX', score, user)
+elseif ARGV[5] == '1' and ARGV[7] ~= '' and opened then
+  -- Joining again once one's pass has run out: to the back of the line, as a new late joiner.
+  local seen = redis.call('ZSCORE', adm, user)
+  if seen and now >= tonumber(seen) + tonumber(ARGV[7]) and redis.call('ZRANK', q, user) < cursor then
+    redis.call('ZREM', q, user)
+    redis.call('ZREM', adm, user)
+    cursor = cursor - 1
+    score = string.format('%d', 1 + redis.call('HINCRBY', st, 'seq', 1))
+    redis.call('ZADD', q, score, user)
+    redis.call('HSET', st, 'cursor', string.format('%d', cursor))
+  end
 end
 if opened and now >= opens then
   if paused or sold then
@@ -255,10 +278,11 @@ class RedisStore(Store):
             1, self._room_key(slug), _flag(sold_out),
         )
 
-    def visit(self, slug, user, *, now, join, score=None):
+    def visit(self, slug, user, *, now, join, score=None, requeue_after=None):
         found = self._visit(
             keys=[self._room_key(slug)],
-            args=[self.prefix, user, repr(float(now)), score or early_score(), "1" if join else "0", BATCH_SECONDS],
+            args=[self.prefix, user, repr(float(now)), score or early_score(), "1" if join else "0", BATCH_SECONDS,
+                  "" if requeue_after is None else repr(float(requeue_after))],
         )
         state = found[0]
         if len(found) < 3:
@@ -277,6 +301,10 @@ class RedisStore(Store):
 
     def ping(self):
         self.client.ping()
+
+    def admitted_at(self, event_id, user):
+        found = self.client.zscore(f"{self.prefix}adm:{event_id}", user)
+        return float(found) if found is not None else None
 
     def set_logged_out(self, user, at, *, ttl):
         self.client.set(f"{self.prefix}out:{user}", repr(float(at)), ex=ttl)
@@ -338,7 +366,7 @@ class MemoryStore(Store):
             if kept is not None:
                 self._rooms[slug] = (dataclasses.replace(kept[0], sold_out=sold_out), kept[1])
 
-    def visit(self, slug, user, *, now, join, score=None):
+    def visit(self, slug, user, *, now, join, score=None, requeue_after=None):
         # Scores cross the same text form as in Redis, so both stores order alike.
         early = float(score or early_score())
         with self._lock:
@@ -364,6 +392,17 @@ class MemoryStore(Store):
                     mine = float(1 + queue.seq)
                 queue.scores[user] = mine
                 bisect.insort(queue.entries, (mine, user))
+            elif join and requeue_after is not None and queue.opened:
+                seen = queue.admitted_at.get(user)
+                if seen is not None and now >= seen + requeue_after:
+                    index = bisect.bisect_left(queue.entries, (mine, user))
+                    if index < queue.cursor:
+                        del queue.entries[index]
+                        del queue.admitted_at[user]
+                        queue.cursor -= 1
+                        queue.seq += 1
+                        mine = queue.scores[user] = float(1 + queue.seq)
+                        bisect.insort(queue.entries, (mine, user))
             if queue.opened and now >= room.opens_at:
                 if room.paused or room.sold_out:
                     queue.last = max(queue.last, now)
@@ -401,6 +440,11 @@ class MemoryStore(Store):
                 "waiting": max(0, len(queue.entries) - queue.cursor), "admitted": queue.cursor,
                 "buying": sum(1 for at in queue.admitted_at.values() if at >= since),
             }
+
+    def admitted_at(self, event_id, user):
+        with self._lock:
+            queue = self._queues.get(event_id)
+            return queue.admitted_at.get(user) if queue is not None else None
 
     def set_logged_out(self, user, at, *, ttl):
         import time

@@ -20,6 +20,7 @@
   var failures = 0;
   var timer = null;
   var leaving = false;
+  var rejoined = false;
   var visitor = data.visitor || "";
 
   function fill(text, values) {
@@ -84,7 +85,8 @@
       return;
     }
     var before = state.state === "before_open";
-    headline.textContent = before ? data.msgBeforeOpen : state.state === "paused" ? data.msgPaused : data.msgWaiting;
+    headline.textContent = before ? data.msgBeforeOpen : state.state === "paused" ? data.msgPaused
+      : rejoined ? data.msgRejoined : data.msgWaiting;
     if (before && state.opens_at) {
       opens.textContent = openingText(state.opens_at);
       opens.hidden = !opens.textContent;
@@ -128,7 +130,12 @@
   function answered(answer) {
     if (leaving) return;
     var code = answer.body.code;
-    if (answer.status === 200 && answer.body.state) {
+    if (answer.status === 200 && answer.body.state === "admitted" && !answer.body.pass && !rejoined) {
+      // Admitted, but the pass has run out: joining again takes a new place at the back of the line.
+      rejoined = true;
+      card.dataset.rejoined = "true";
+      join();
+    } else if (answer.status === 200 && answer.body.state) {
       failures = 0;
       delete card.dataset.trouble;
       show(answer.body);

@@ -1017,7 +1017,7 @@ export interface paths {
         put?: never;
         /**
          * Join an event's waiting room
-         * @description Takes a place in line (once per account: joining again answers the same place) and answers where you stand. When admitted, `pass` lets you buy until `pass_expires_at`.
+         * @description Takes a place in line (once per account: joining again answers the same place) and answers where you stand. When admitted, `pass` lets you buy until `pass_expires_at`; once it has run out (`admitted` with `pass` null), joining again takes a new place at the back of the line.
          */
         post: operations["waiting_room_join_create"];
         delete?: never;
