@@ -17,6 +17,9 @@ logger = logging.getLogger(__name__)
 
 # How long the store remembers that a slug names no event (then asks the database again).
 UNKNOWN_SLUG_SECONDS = 60
+# How long the store keeps a room's keys after its event (or after it was switched off), and at the least.
+KEEP_SECONDS = 7 * 24 * 3600
+MIN_KEEP_SECONDS = 3600
 
 
 def pass_seconds() -> int:
@@ -29,16 +32,33 @@ def is_sold_out(*, event_id) -> bool:
     return tickets.exists() and not tickets.filter(sold__lt=F("quota")).exists()
 
 
+def keys_expire_at(event: Event, waiting_room: WaitingRoom | None, *, now: float) -> float:
+    """Return when the store may drop an event's room: `KEEP_SECONDS` after the event, or after it was switched off.
+
+    A room that is on keeps its queue until `KEEP_SECONDS` after the later of the
+    event and the opening, so no live queue ever expires; one that is off (or
+    none) keeps it that long after the last save, or after the event if sooner.
+    Never sooner than `MIN_KEEP_SECONDS` from now, so the settings of a past
+    event are not asked of the database on every visit.
+    """
+    if waiting_room is not None and waiting_room.enabled:
+        until = max(event.event_date.timestamp(), waiting_room.opens_at.timestamp()) + KEEP_SECONDS
+    else:
+        until = min(now, event.event_date.timestamp()) + KEEP_SECONDS
+    return max(until, now + MIN_KEEP_SECONDS)
+
+
 def room_of(event: Event, waiting_room: WaitingRoom | None, *, sold_out: bool | None = None) -> Room:
     """Return the store's view of an event and its room (no room: off)."""
+    expires_at = keys_expire_at(event, waiting_room, now=time.time())
     if waiting_room is None:
-        return Room(event_id=str(event.pk), active=event.is_active)
+        return Room(event_id=str(event.pk), active=event.is_active, expires_at=expires_at)
     if sold_out is None:
         sold_out = waiting_room.enabled and is_sold_out(event_id=event.pk)
     return Room(
         event_id=str(event.pk), active=event.is_active, enabled=waiting_room.enabled,
         opens_at=waiting_room.opens_at.timestamp(), rate=waiting_room.rate_per_minute, paused=waiting_room.paused,
-        sold_out=sold_out,
+        sold_out=sold_out, expires_at=expires_at,
     )
 
 

@@ -58,12 +58,14 @@ class Room:
     rate: int = 1
     paused: bool = False
     sold_out: bool = False
+    # When Redis may drop the room's keys, settings and queue (seconds since the epoch; 0: never).
+    expires_at: float = 0.0
 
     def as_fields(self) -> dict[str, str]:
         return {
             "id": self.event_id, "active": _flag(self.active), "enabled": _flag(self.enabled),
             "opens_at": repr(float(self.opens_at)), "rate": str(int(self.rate)), "paused": _flag(self.paused),
-            "sold_out": _flag(self.sold_out),
+            "sold_out": _flag(self.sold_out), "expires": repr(float(self.expires_at)),
         }
 
     @classmethod
@@ -72,6 +74,7 @@ class Room:
             event_id=fields.get("id", ""), active=fields.get("active") == "1", enabled=fields.get("enabled") == "1",
             opens_at=float(fields.get("opens_at") or 0), rate=int(fields.get("rate") or 1),
             paused=fields.get("paused") == "1", sold_out=fields.get("sold_out") == "1",
+            expires_at=float(fields.get("expires") or 0),
         )
 
 
@@ -269,6 +272,11 @@ class RedisStore(Store):
             pipe.hset(key, mapping=room.as_fields())
             if ttl:
                 pipe.expire(key, ttl)
+            elif room.expires_at:
+                # The queue's keys follow the settings (on a key not made yet this does nothing: the
+                # scheduler's refresh of every room that is on comes back to them within seconds).
+                for name in (key, *(f"{self.prefix}{kind}:{room.event_id}" for kind in ("q", "st", "adm"))):
+                    pipe.expireat(name, int(room.expires_at))
             pipe.execute()
 
     def set_sold_out(self, slug, sold_out):
