@@ -130,3 +130,24 @@ def test_the_queue_tells_everyone_waiting_when_it_is_sold_out(logged_in_page, pa
     assert "Habis terjual" in page.locator("#queue-headline").inner_text()
     page.get_by_role("link", name="Masuk daftar tunggu").click()
     page.wait_for_url("**/events/konser-senja/#tickets-heading")
+
+
+def test_a_buyer_whose_pass_ran_out_is_put_back_in_line_by_the_queue_page(logged_in_page, pay_site, concert, settings):
+    buyer = UserFactory()
+    room = concert.waiting_room
+    room.paused = False
+    room.save()
+    assert join(buyer, concert.slug)["state"] == "admitted"
+    room.paused = True
+    room.save()
+    for _ in range(AHEAD):
+        join(UserFactory(), concert.slug)
+    settings.WAITING_ROOM_PASS_MINUTES = 0  # the buyer's pass has run out
+
+    page = logged_in_page(buyer)
+    page.goto("/events/konser-senja/queue/")
+    # The page joins again, taking a new place at the back (behind everyone who was waiting), and says why.
+    page.locator('#queue-state[data-rejoined="true"][data-state="paused"]').wait_for()
+    assert page.locator("#queue-ahead").get_attribute("data-value") == str(AHEAD)
+    assert page.locator("#queue-position").get_attribute("data-value") == str(AHEAD + 1)
+    assert page.url.endswith("/events/konser-senja/queue/")

@@ -21,6 +21,7 @@
   var timer = null;
   var leaving = false;
   var rejoined = false;
+  var first = true;
   var visitor = data.visitor || "";
 
   function fill(text, values) {
@@ -129,6 +130,8 @@
 
   function answered(answer) {
     if (leaving) return;
+    var arriving = first;
+    first = false;
     var code = answer.body.code;
     if (answer.status === 200 && answer.body.state === "admitted" && !answer.body.pass && !rejoined) {
       // Admitted, but the pass has run out: joining again takes a new place at the back of the line.
@@ -141,7 +144,7 @@
       show(answer.body);
       if (!leaving) later(answer.body.poll_after_seconds, poll);
     } else if (answer.status === 404 && code === "not_in_queue") {
-      later(1, join);
+      later(arriving ? 0 : 1, join);
     } else if (answer.status === 404) {
       card.dataset.state = "unavailable";
       headline.textContent = data.msgNotFound;
@@ -163,6 +166,7 @@
     ask("GET", data.statusUrl).then(answered, trouble);
   }
 
-  // Joining again keeps the same place, so every visit joins first.
-  join();
+  // Ask first where this account stands: not in line yet, join; admitted but the pass has run out,
+  // join again (to the back of the line) and say why; else follow the place it holds.
+  poll();
 })();
