@@ -50,6 +50,14 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # container (or two instances under one user) cannot share; not needed here.
 control_socket_disable = True
 
+
+def post_worker_init(worker):
+    # Before the worker accepts a connection: else its first buyers wait while
+    # Django loads the URLconf, catalogues and connections (eventhub/warmup.py).
+    from eventhub import warmup
+
+    warmup.warm_up()
+
 # Logs go to stdout/stderr for `docker compose logs`; Django's own records are
 # JSON lines (settings LOGGING), and so is every access log line.
 # GUNICORN_ACCESS_LOG= (empty) turns the access log off, e.g. where nginx's

@@ -2,6 +2,7 @@
 
 import os
 import re
+import runpy
 import subprocess
 import sys
 
@@ -53,3 +54,12 @@ def test_it_logs_to_stdout_and_stderr_and_keeps_connections_longer_than_nginx():
     assert int(config["keepalive"]) > int(upstream.group(1))
     # No control socket under $HOME: the container user's home is read-only.
     assert config["control_socket_disable"] == "True"
+
+
+def test_each_worker_warms_up_before_it_accepts_a_connection(monkeypatch):
+    warmed = []
+    monkeypatch.setattr("eventhub.warmup.warm_up", lambda: warmed.append(True))
+
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
+
+    assert warmed == [True]
