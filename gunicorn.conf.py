@@ -29,8 +29,12 @@ bind = os.environ.get("GUNICORN_BIND") or "0.0.0.0:8000"
 
 # Threads let one process wait on PostgreSQL and payment gateways for several
 # requests at once; processes use the cores.
-# Two per vCPU (4 on 2 vCPU, 8 on 4 vCPU), four threads each.
-worker_class = "gthread"
+# Two per vCPU (4 on 2 vCPU, 8 on 4 vCPU), four threads each. gunicorn's
+# gthread worker, except that a worker whose threads are all busy leaves new
+# connections to the others (eventhub/gthread.py): else a burst of them piles
+# onto one worker, whose kept-alive connections then wait in line while the
+# others idle.
+worker_class = "eventhub.gthread.ThreadWorker"
 workers = _int("GUNICORN_WORKERS", min(2 * _cpus(), 8))
 threads = _int("GUNICORN_THREADS", 4)
 

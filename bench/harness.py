@@ -194,7 +194,7 @@ def start_server(*, url: str | None, port: int, workers: int, threads: int, env:
     command = [
         sys.executable, "-m", "gunicorn", "eventhub.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread" if threads > 1 else "sync",
+        "--worker-class", "eventhub.gthread.ThreadWorker" if threads > 1 else "sync",  # production's (gunicorn.conf.py)
         "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048",
     ]
     env = {**os.environ, **{k: os.environ.get(k, v) for k, v in SERVER_ENV.items()}, **(env or {})}

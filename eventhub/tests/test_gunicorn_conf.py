@@ -26,7 +26,7 @@ def _resolved(**env: str) -> dict[str, str]:
 def test_it_runs_two_threaded_workers_per_cpu_by_default():
     config = _resolved()
 
-    assert config["worker_class"] == "gthread"
+    assert config["worker_class"] == "eventhub.gthread.ThreadWorker"
     assert config["workers"] == str(min(2 * len(os.sched_getaffinity(0)), 8))
     assert config["threads"] == "4"
     assert config["wsgi_app"] == "eventhub.wsgi:application"
