@@ -44,6 +44,17 @@ def test_a_free_ticket_is_paid_at_once_with_its_qr(client_for, user):
     assert body["qr_image_url"].endswith(f"/api/v1/registrations/{body['id']}/qr.png")
 
 
+@pytest.mark.parametrize("make_ticket", [TicketFactory, FreeTicketFactory])
+def test_a_purchase_is_answered_as_the_registration_serializer_answers(client_for, user, make_ticket):
+    ticket = make_ticket()
+    client = client_for(user)
+    bought = client.post(REGISTRATIONS, {"ticket": str(ticket.pk)}, format="json").json()
+    again = client.post(REGISTRATIONS, {"ticket": str(make_ticket().pk)}, format="json").json()  # the thread's fields reused
+
+    assert bought == client.get(f"{REGISTRATIONS}{bought['id']}/").json()
+    assert again == client.get(f"{REGISTRATIONS}{again['id']}/").json()
+
+
 @pytest.mark.parametrize(
     "make_ticket, code",
     [
