@@ -42,6 +42,7 @@ except ImportError:  # run as a script: bench/ is on sys.path
 
 MIX = {"browse": 50, "purchase": 20, "scan": 14, "manifest": 8, "sync": 6, "signup": 2}
 EVENTS, BUYERS = 10, 3000
+SIM_THREADS = 12
 DOMAIN = "soak.bench.eventhub.local"
 
 
@@ -312,8 +313,12 @@ def run(args) -> int:
         "SITE_URL": f"http://127.0.0.1:{app_port}", "GUNICORN_MAX_REQUESTS": "0",
         "MIDTRANS_SNAP_BASE_URL": f"{sim_url}/simulator/midtrans/snap/v1",
         "MIDTRANS_CORE_BASE_URL": f"{sim_url}/simulator/midtrans", "XENDIT_API_HOST": f"{sim_url}/simulator/xendit"})
-    sim = harness.start_server(url=None, port=sim_port, workers=2, threads=4, env={
-        "VAR_DIR": var,
+    # A real gateway never runs out of threads: a buyer's pay request waits there on
+    # the app's webhook, which asks the gateway's status API again, so a small
+    # simulator would deadlock with the app's threads (until timeouts) when the
+    # machine stalls. Its own database pool is as large as its threads.
+    sim = harness.start_server(url=None, port=sim_port, workers=2, threads=SIM_THREADS, env={
+        "VAR_DIR": var, "DB_POOL_MAX_SIZE": str(SIM_THREADS),
         "DEBUG": "true", "PAYMENT_SIMULATOR": "true", "SITE_URL": f"http://127.0.0.1:{app_port}",
         "TASKS_BACKEND": "immediate", "GUNICORN_MAX_REQUESTS": "0"})
     try:
@@ -345,8 +350,10 @@ def run(args) -> int:
         # and URL caches, connection buffers): what grows after that is a leak.
         rss_warm = samples.get(1, rss_start)
     finally:
-        app.stop()
-        sim.stop()
+        try:
+            app.stop()
+        finally:
+            sim.stop()
 
     requests_sent = sum(len(s) for s in traffic.seconds.values())
     errors = sum(traffic.errors.values())
