@@ -342,9 +342,10 @@ def run(args) -> int:
                   + "  (" + "; ".join(" ".join(f"{k} {mb:.0f}" for k, mb in memory_map(pid).items())
                                       for pid in samples[minute]) + ")", flush=True)
 
-        soak_began = timezone.now()
+        soak_began, cpu_began = timezone.now(), app.cpu_seconds()
         started = asyncio.run(open_loop(traffic, args.minutes * 60, rate, every_minute=sample))
         rss_end = dict(zip(app.worker_pids(), app.worker_rss_mb()))
+        app_cpu = app.cpu_seconds() - cpu_began
         # Growth is judged from the end of the first minute at the soak's rate, when
         # the workers have loaded every code path of the mix once (imports, template
         # and URL caches, connection buffers): what grows after that is a leak.
@@ -358,6 +359,8 @@ def run(args) -> int:
     requests_sent = sum(len(s) for s in traffic.seconds.values())
     errors = sum(traffic.errors.values())
     print(f"  operations  {started} started, {requests_sent} requests; load average at end {os.getloadavg()[0]:.2f}")
+    # Each payment on the simulator's page stands for the webhook it makes the app answer.
+    print(f"  app CPU     {app_cpu / max(requests_sent, 1) * 1000:.1f} ms of its workers' CPU a request")
     print(f"  errors      {errors} ({errors / max(requests_sent, 1):.3%}) {dict(traffic.errors)}")
     for kind, example in traffic.examples.items():
         print(f"    e.g. {kind}: {example}")
