@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -42,6 +44,26 @@ def test_a_free_ticket_is_paid_at_once_with_its_qr(client_for, user):
     assert body["status"] == "paid" and body["amount"] == "0"
     assert body["qr_code"].startswith("EH1.")
     assert body["qr_image_url"].endswith(f"/api/v1/registrations/{body['id']}/qr.png")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="elsewhere the ORM writes them, and no advisory lock")
+def test_a_sale_is_seven_statements_committed_once(client_for, user):
+    client, ticket = client_for(user), TicketFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(REGISTRATIONS, {"ticket": str(ticket.pk)}, format="json")
+
+    assert response.status_code == 201
+    sql = [" ".join(query["sql"].split()[:3]) for query in queries]
+    # The test's own transaction turns the sale's into a savepoint: one, so one commit outside tests.
+    assert [line for line in sql if "SAVEPOINT" in line][0].startswith("SAVEPOINT")
+    assert sum(line.startswith("SAVEPOINT") for line in sql) == 1
+    statements = [line for line in sql if "SAVEPOINT" not in line]
+    # The buyer and the ticket type read; their purchases serialised; their holds read; the order and
+    # its ticket written (and, with the database task queue, its email); the seat taken last, so that
+    # its row stays locked only until the commit.
+    assert len(statements) == 7, statements
+    assert statements[-1].startswith('UPDATE "events_ticket" SET')
 
 
 @pytest.mark.parametrize("make_ticket", [TicketFactory, FreeTicketFactory])
