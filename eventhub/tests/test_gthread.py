@@ -96,3 +96,21 @@ def test_it_takes_one_new_connection_per_request_it_finishes_while_its_threads_a
     assert not worker._accepting
     for client in clients:
         client.close()
+
+
+def test_requests_finished_while_idle_are_saved_up_to_its_threads(worker, listener):
+    clients = _connect(listener, 6)
+    worker.accept(listener)
+    worker.accept(listener)
+    for index in (0, 1):
+        _finish(worker, index)
+    _main_loop_turn(worker)
+
+    for _ in range(6):
+        worker.accept(listener)
+
+    # Two threads free again, then the two requests it finished: four new connections, two left to others.
+    assert worker.nr_conns == 4
+    assert not worker._accepting
+    for client in clients:
+        client.close()
