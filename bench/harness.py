@@ -209,7 +209,8 @@ def start_server(*, url: str | None, port: int, workers: int, threads: int, env:
                 sys.exit("gunicorn did not start.")
             time.sleep(0.2)
     server = Server(url=f"http://127.0.0.1:{port}", process=process)
-    # Warm every worker up (imports, pool connections) before measuring.
+    # Each worker loaded its views and opened its connections before accepting (eventhub/warmup.py); these
+    # requests warm whichever workers they reach further (a second pool connection) before measuring.
     run(run_load(server.url, [("GET", "/api/v1/events/", None, {})] * (workers * threads * 4), concurrency=workers * threads))
     return server
 
