@@ -45,8 +45,12 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than nginx's upstream keepalive_timeout (15 s), so nginx never reuses
 # a connection gunicorn has just closed (a stray 502).
 keepalive = _int("GUNICORN_KEEPALIVE", 20)
-# Recycle workers now and then, jittered so they do not all restart at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+# Recycle workers now and then (a guard against slow leaks), jittered so they
+# do not all restart at once. Not often: a new worker costs about 1.3 s of CPU
+# to import the app, and an on-sale's waiting room answers thousands of polls a
+# second at well under 1 ms each, so every 2,000 requests would more than
+# double their cost (bench/waiting_room.py); every 100,000 adds about 2 %.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
 max_requests_jitter = max_requests // 10
 # Worker heartbeats on tmpfs: an overlay filesystem can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -131,13 +131,21 @@ class Server:
         return sizes
 
     def cpu_seconds(self) -> float:
-        """Return the CPU time (user + system) the gunicorn workers have used so far."""
+        """Return the CPU time (user + system) the gunicorn workers have used so far, recycled ones included.
+
+        A worker gunicorn restarts (max_requests) takes its time along; the
+        master's cutime/cstime keep what its reaped children used.
+        """
         if self.process is None:
             return 0.0
         ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = int(fields[13]) + int(fields[14])  # cutime, cstime: the workers already reaped
         for pid in self.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:  # exited between the listing and now
+                continue
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
 

@@ -15,7 +15,10 @@ per join/poll (the scans and row writes of the bench database's tables in
 pg_stat_user_tables during the timed part — every statement of the app
 touches a table; must be 0 — beside its transactions in pg_stat_database,
 which autovacuum's visits add to), admissions a
-minute against the set rate, what the buyers got, and oversold (0). Without
+minute against the set rate, what the buyers got, oversold (0), and the CPU
+each call cost the gunicorn workers (recycled ones included), this load
+generator and the Redis server (all of its clients), with the load average:
+on a busy machine compare those rather than the rates. Without
 --url it starts gunicorn itself (production settings, REDIS_URL with a key
 prefix of its own) in a new database beside DATABASE_URL's, dropped at the end.
 Target (2-core machine, load generator included): ≥ 2,000 polls/s, p99 ≤ 100 ms.
@@ -201,6 +204,17 @@ def _drop_keys() -> None:
             store.client.delete(*keys)
 
 
+def _redis_cpu_seconds() -> float:
+    """Return the CPU time the Redis server has used so far (INFO cpu), 0 without Redis."""
+    from waitingroom.store import RedisStore, get_store
+
+    store = get_store()
+    if not isinstance(store, RedisStore):
+        return 0.0
+    info = store.client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def run(args, database_url: str) -> int:
     from django.db import connection
     from django.utils import timezone
@@ -225,12 +239,13 @@ def run(args, database_url: str) -> int:
         connection.close()  # the bench process stays out of the database while it is measured
         time.sleep(11)  # idle backends report their statistics within 10 s: a clean baseline
         before = transactions(maintenance_url, database), table_activity(database_url)
-        cpu = server.cpu_seconds()
+        cpu, client_cpu, redis_cpu = server.cpu_seconds(), time.process_time(), _redis_cpu_seconds()
         found = asyncio.run(visit_all(
             server.url, SLUG, tokens, start=start, join_seconds=args.join_seconds, poll_every=2.0,
             poll_seconds=args.poll_seconds, connections=args.connections,
         ))
         cpu_used = server.cpu_seconds() - cpu
+        client_used, redis_used = time.process_time() - client_cpu, _redis_cpu_seconds() - redis_cpu
         time.sleep(11)
         xacts = transactions(maintenance_url, database) - before[0]
         statements = table_activity(database_url) - before[1]
@@ -287,6 +302,9 @@ def run(args, database_url: str) -> int:
     print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
     if server.process is not None:
         print(f"  server      {cpu_used * 1000 / max(calls, 1):.2f} ms CPU a call (gunicorn workers)")
+    print(f"  client      {client_used * 1000 / max(calls, 1):.2f} ms CPU a call (this load generator); Redis "
+          f"{redis_used * 1000 / max(calls, 1):.2f} ms (the whole redis-server, other clients included); "
+          f"load {open('/proc/loadavg').read().split()[0]}")
     poll_rate = len(polls) / max(seconds, 1e-9)
     ok = (oversold == 0 and statements == 0 and stats["admitted"] <= RATE * opened_for / 60 + store.batch_size(RATE) + 1
           and len(joins) == len(tokens) and not in_order)

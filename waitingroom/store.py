@@ -289,8 +289,9 @@ class RedisStore(Store):
     def visit(self, slug, user, *, now, join, score=None, requeue_after=None):
         found = self._visit(
             keys=[self._room_key(slug)],
-            args=[self.prefix, user, repr(float(now)), score or early_score(), "1" if join else "0", BATCH_SECONDS,
-                  "" if requeue_after is None else repr(float(requeue_after))],
+            # Only a join may need a random score (a poll would spend a system call on one for nothing).
+            args=[self.prefix, user, repr(float(now)), (score or early_score()) if join else "", "1" if join else "0",
+                  BATCH_SECONDS, "" if requeue_after is None else repr(float(requeue_after))],
         )
         state = found[0]
         if len(found) < 3:
@@ -376,7 +377,7 @@ class MemoryStore(Store):
 
     def visit(self, slug, user, *, now, join, score=None, requeue_after=None):
         # Scores cross the same text form as in Redis, so both stores order alike.
-        early = float(score or early_score())
+        early = float(score or early_score()) if join else 0.0
         with self._lock:
             kept = self._rooms.get(slug)
             if kept is None:
