@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn eventhub.wsgi)."""
+"""WSGI entry point (gunicorn eventhub.wsgi): Django, with the waiting room's joins and polls answered ahead of it."""
 
 import os
 
@@ -6,4 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventhub.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from waitingroom.wsgi import QueueApplication  # noqa: E402 (needs the apps loaded)
+
+application = QueueApplication(django_application)

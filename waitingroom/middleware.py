@@ -30,6 +30,27 @@ from .store import STORE_ERRORS, get_store
 PREFIX = "/api/v1/waiting-room/"
 PATH = re.compile(r"/api/v1/waiting-room/(?P<slug>[-a-zA-Z0-9_]+)/(?P<join>join/)?")
 ANSWERED = frozenset(api.STATES)
+# Set in the WSGI environ by waitingroom.wsgi when it has looked at a request and left it to Django.
+DECLINED = "eventhub.waiting_room.declined"
+
+# Access tokens already verified in this process: token -> (user id, expiry). A visitor polls with
+# the same token every few seconds; its signature cannot change, only its expiry come. Bounded:
+# when full it starts afresh (the next visit of each checks its token again).
+_verified: dict[str, tuple[uuid.UUID, int]] = {}
+VERIFIED_MAX = 50_000
+
+
+def bearer_user(token: str, *, now: float) -> uuid.UUID:
+    """Return the user id a valid access token names; raise TokenError, KeyError or ValueError otherwise."""
+    kept = _verified.get(token)
+    if kept is not None and kept[1] > now:  # the same string verified before, not expired since
+        return kept[0]
+    access = AccessToken(token)
+    user_id = uuid.UUID(str(access[api_settings.USER_ID_CLAIM]))
+    if len(_verified) >= VERIFIED_MAX:
+        _verified.clear()
+    _verified[token] = (user_id, int(access["exp"]))
+    return user_id
 
 
 def secure_headers(request, response) -> None:
@@ -58,7 +79,7 @@ class QueueMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(PREFIX):
+        if request.path_info.startswith(PREFIX) and DECLINED not in request.META:
             response = self.answer(request)
             if response is not None:
                 return response
@@ -82,7 +103,7 @@ class QueueMiddleware:
         try:
             host = request.get_host()
             if visitor_token is None:
-                user_id = uuid.UUID(str(AccessToken(header[7:].strip())[api_settings.USER_ID_CLAIM]))
+                user_id = bearer_user(header[7:].strip(), now=now)
             elif header or request.META.get("HTTP_ORIGIN", f"{request.scheme}://{host}") != f"{request.scheme}://{host}":
                 return None  # the site's page is same-origin (browsers send Origin on its POST) and sends no bearer
             else:

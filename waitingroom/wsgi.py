@@ -1,0 +1,37 @@
+"""The queue's hot path at the WSGI level, ahead of Django's handler (eventhub/wsgi.py wraps it).
+
+QueueMiddleware answers a join or poll before the rest of the middleware, but
+Django's handler still runs around it: the request_started and
+request_finished signals (which look at every database connection), the
+script prefix, the middleware chain's wrappers. Under gunicorn this answers
+the same requests with the same `QueueMiddleware.answer` — so the same status,
+body, cookie and headers, written out as WSGIHandler writes a response —
+before any of that. What it leaves (any request `answer` declines, and one
+whose answer fails unexpectedly) goes to Django unchanged, marked so the
+middleware does not visit the store a second time.
+"""
+
+from django.core.handlers.wsgi import WSGIRequest
+
+from .middleware import DECLINED, PREFIX, QueueMiddleware
+
+class QueueApplication:
+    def __init__(self, application):
+        self.application = application
+        self.queue = QueueMiddleware(application)
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(PREFIX):
+            try:
+                response = self.queue.answer(WSGIRequest(environ))
+            except Exception:  # Django's handler answers it (and logs it) as it would without this path
+                response = None
+            else:
+                if response is None:
+                    environ[DECLINED] = True
+            if response is not None:
+                start_response(f"{response.status_code} {response.reason_phrase}", [
+                    *response.items(), *(("Set-Cookie", c.OutputString()) for c in response.cookies.values())])
+                # Its bytes, not the response: closing a response sends request_finished.
+                return [response.content]
+        return self.application(environ, start_response)
