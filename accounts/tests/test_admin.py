@@ -45,6 +45,10 @@ def _listed(response) -> set[str]:
 
 
 def test_it_lists_searches_and_filters_users(staff_client, staff):
+    # Fixed names throughout: a random one for the admin (Faker's Indonesian names include
+    # "Siti" and "Rahayu") would match the searches below some of the time.
+    staff.full_name = "Staf Admin"
+    staff.save(update_fields=["full_name"])
     UserFactory(email="siti@example.com", full_name="Siti Rahayu", phone="+6281111111")
     UserFactory(email="budi@example.com", full_name="Budi Santoso", phone="+6282222222", is_active=False)
 
