@@ -16,9 +16,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from eventhub.openapi import errors
 from events import permissions
 from events.models import Event, Ticket
-from eventhub.openapi import errors
 
 from . import services
 from .api import RegistrationSerializer
@@ -81,7 +81,7 @@ class QuoteRequestSerializer(serializers.Serializer):
         total = sum(item.quantity for item in tickets_of)
         if total > event.max_tickets_per_order:
             raise serializers.ValidationError(
-                {"items": [_("One order holds at most %(count)d tickets.") % {"count": event.max_tickets_per_order}]}
+                {"items": [services.orders.per_order_limit_message(event.max_tickets_per_order)]}
             )
         data["lines"] = tickets_of
         data["quantity"] = total

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events import soldout
 from events.models import Event, Ticket
@@ -26,13 +27,13 @@ from events.services import sales_closed_reason
 from .. import qr, tasks
 from ..models import Order, Registration, Voucher, WaitlistEntry
 from . import seats
+from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid, queue_order_received
 from .reservations import (
     CancelReason,
     RegistrationError,
     Status,
     release_own_expired_hold,
 )
-from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid, queue_order_received
 
 logger = logging.getLogger(__name__)
 
@@ -128,18 +129,29 @@ def _merge(items: list[Item], event: Event) -> list[Item]:
     return [Item(ticket=tickets[pk], quantity=q) for pk, q in quantities.items()]
 
 
+def per_order_limit_message(limit: int) -> str:
+    """Return the refusal of an order of more tickets than `limit`, the event's per-order limit."""
+    return ngettext(
+        "One order holds at most %(count)d ticket.", "One order holds at most %(count)d tickets.", limit
+    ) % {"count": limit}
+
+
+def per_buyer_limit_message(limit: int, ticket: Ticket) -> str:
+    """Return the refusal of more than `limit` tickets of one type for one buyer."""
+    return ngettext(
+        "You can hold at most %(count)d ticket of %(ticket)s.", "You can hold at most %(count)d tickets of %(ticket)s.",
+        limit,
+    ) % {"count": limit, "ticket": ticket.name}
+
+
 def _check_limits(*, user, event: Event, items: list[Item], held: dict) -> None:
     total = sum(item.quantity for item in items)
     if total > event.max_tickets_per_order:
-        raise RegistrationError(
-            _("One order holds at most %(count)d tickets.") % {"count": event.max_tickets_per_order},
-            code="limit_exceeded",
-        )
+        raise RegistrationError(per_order_limit_message(event.max_tickets_per_order), code="limit_exceeded")
     for item in items:
         if held.get(item.ticket.pk, 0) + item.quantity > item.ticket.max_per_user:
             raise RegistrationError(
-                _("You can hold at most %(count)d tickets of %(ticket)s.")
-                % {"count": item.ticket.max_per_user, "ticket": item.ticket.name},
+                per_buyer_limit_message(item.ticket.max_per_user, item.ticket),
                 code="limit_exceeded", extra={"ticket": str(item.ticket.pk)},
             )
 

@@ -19,6 +19,7 @@ from events.models import Ticket
 from .. import tasks
 from ..models import WaitlistEntry
 from . import seats
+from .orders import per_buyer_limit_message
 from .reservations import RegistrationError
 
 logger = logging.getLogger(__name__)
@@ -30,11 +31,10 @@ def join(*, user, ticket: Ticket, quantity: int = 1) -> WaitlistEntry:
     """Put `user` on a sold-out ticket type's waiting list for `quantity` seats (again: change the quantity)."""
     if quantity < 1:
         raise RegistrationError(_("Ask for at least one ticket."), code="invalid", status=400)
-    if quantity > min(ticket.max_per_user, ticket.event.max_tickets_per_order):
+    limit = min(ticket.max_per_user, ticket.event.max_tickets_per_order)
+    if quantity > limit:
         raise RegistrationError(
-            _("You can hold at most %(count)d tickets of %(ticket)s.")
-            % {"count": min(ticket.max_per_user, ticket.event.max_tickets_per_order), "ticket": ticket.name},
-            code="limit_exceeded", extra={"ticket": str(ticket.pk)},
+            per_buyer_limit_message(limit, ticket), code="limit_exceeded", extra={"ticket": str(ticket.pk)}
         )
     if ticket.seats_left >= quantity:
         raise RegistrationError(

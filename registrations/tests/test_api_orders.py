@@ -20,12 +20,12 @@ def event():
 
 @pytest.fixture
 def vip(event):
-    return TicketFactory(event=event, name="VIP", price=Decimal("500000"), quota=10, max_per_user=4)
+    return TicketFactory(event=event, name="VIP", price=Decimal(500000), quota=10, max_per_user=4)
 
 
 @pytest.fixture
 def regular(event):
-    return TicketFactory(event=event, name="Reguler", price=Decimal("150000"), quota=30, max_per_user=4)
+    return TicketFactory(event=event, name="Reguler", price=Decimal(150000), quota=30, max_per_user=4)
 
 
 @pytest.fixture
@@ -102,6 +102,17 @@ def test_refusals_are_409_with_stable_codes_naming_the_type(buyer_api, event, vi
     assert (limit.status_code, limit.json()["code"], limit.json()["ticket"]) == (409, "limit_exceeded", str(regular.pk))
     assert (voucher.status_code, voucher.json()["code"]) == (400, "invalid_voucher")
     assert not Order.objects.exists()
+
+
+def test_an_order_above_a_limit_of_one_is_refused_in_the_singular(buyer_api, event, regular):
+    event.max_tickets_per_order = 1
+    event.save()
+
+    response = buyer_api.post("/api/v1/orders/", _order(event, (regular, 2)), format="json",
+                              headers={"Accept-Language": "en"})
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["items"] == ["One order holds at most 1 ticket."]
 
 
 def test_a_quote_prices_the_basket_without_holding_seats(buyer_api, event, vip, regular):

@@ -29,12 +29,12 @@ def event():
 
 @pytest.fixture
 def vip(event):
-    return TicketFactory(event=event, name="VIP", price=Decimal("500000"), quota=10, max_per_user=4)
+    return TicketFactory(event=event, name="VIP", price=Decimal(500000), quota=10, max_per_user=4)
 
 
 @pytest.fixture
 def regular(event):
-    return TicketFactory(event=event, name="Reguler", price=Decimal("150000"), quota=30, max_per_user=4)
+    return TicketFactory(event=event, name="Reguler", price=Decimal(150000), quota=30, max_per_user=4)
 
 
 def test_an_order_of_two_types_holds_every_seat_and_names_each_attendee(user, event, vip, regular):
@@ -82,6 +82,25 @@ def test_limits_per_buyer_across_orders_and_per_order_are_409_limit_exceeded(use
     assert "VIP" in str(per_type.value.message) and per_type.value.extra == {"ticket": str(vip.pk)}
     assert per_order.value.code == "limit_exceeded"
     assert (_sold(vip), _sold(regular)) == (3, 0)
+
+
+@pytest.mark.parametrize(("language", "per_type", "per_order"), [
+    ("en", "You can hold at most 1 ticket of VIP.", "One order holds at most 1 ticket."),
+    ("id", "Anda boleh memiliki paling banyak 1 tiket VIP.", "Satu pesanan berisi paling banyak 1 tiket."),
+])
+def test_a_limit_of_one_ticket_is_said_in_the_singular(user, event, vip, regular, language, per_type, per_order):
+    Ticket.objects.filter(pk=vip.pk).update(max_per_user=1)
+    vip.refresh_from_db()
+
+    with translation.override(language), pytest.raises(RegistrationError) as one_per_buyer:
+        services.place_order(user=user, event=event, items=[Item(vip, 2)])
+    event.max_tickets_per_order = 1
+    event.save()
+    with translation.override(language), pytest.raises(RegistrationError) as one_per_order:
+        services.place_order(user=user, event=event, items=[Item(regular, 2)])
+
+    assert (one_per_buyer.value.code, str(one_per_buyer.value.message)) == ("limit_exceeded", per_type)
+    assert (one_per_order.value.code, str(one_per_order.value.message)) == ("limit_exceeded", per_order)
 
 
 def test_closed_sales_refuse_the_order(user, event, vip):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from events.models import Ticket
@@ -89,6 +89,15 @@ def test_joining_needs_a_sold_out_type_and_a_quantity_within_the_limits():
     assert too_many.value.code == "limit_exceeded"
     first = services.waitlist.join(user=user, ticket=ticket)
     assert services.waitlist.join(user=user, ticket=ticket).pk == first.pk
+
+
+def test_a_limit_of_one_on_the_list_is_said_in_the_singular():
+    ticket = TicketFactory(name="VIP", quota=5, sold=5, max_per_user=1)
+
+    with translation.override("en"), pytest.raises(RegistrationError) as too_many:
+        services.waitlist.join(user=UserFactory(), ticket=ticket, quantity=2)
+
+    assert str(too_many.value.message) == "You can hold at most 1 ticket of VIP."
 
 
 def test_a_raised_quota_is_offered_to_the_list_and_leaving_passes_an_offer_on():
