@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals, tokens
+
+        signals.password_changed.connect(tokens.on_password_changed, dispatch_uid="accounts.password_changed")

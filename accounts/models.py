@@ -1,9 +1,11 @@
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from .signals import password_changed
 
 
 class UserManager(BaseUserManager):
@@ -58,6 +60,18 @@ class User(AbstractBaseUser):
 
     def __str__(self):
         return self.email
+
+    def save(self, **kwargs):
+        # set_password() keeps the raw password until the save; a login's rehash saves without it.
+        changed = (
+            self._password is not None and not self._state.adding
+            and (kwargs.get("update_fields") is None or "password" in kwargs["update_fields"])
+        )
+        if not changed:
+            return super().save(**kwargs)
+        with transaction.atomic():
+            super().save(**kwargs)
+            password_changed.send(sender=self.__class__, user=self)
 
     def clean(self):
         super().clean()

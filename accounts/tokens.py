@@ -1,4 +1,4 @@
-"""JWT pairs for the API: issue, rotate (the old refresh token is blacklisted), revoke.
+"""JWT pairs for the API: issue, rotate (the old refresh token is blacklisted), revoke one or all of a user's.
 
 Rotation locks the refresh token's outstanding row, so two concurrent
 refreshes with one token yield one new pair and one refusal.
@@ -6,6 +6,7 @@ refreshes with one token yield one new pair and one refusal.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import TokenError
@@ -61,3 +62,19 @@ def revoke(*, raw: str) -> None:
     """Blacklist a refresh token (logout); refuse an expired, forged or already revoked one."""
     if not _revoke(_parse(raw)):
         raise _refused()
+
+
+def revoke_all(*, user) -> int:
+    """Blacklist every live refresh token of `user` (its password changed); return how many.
+
+    Access tokens already issued run out on their own (ACCESS_TOKEN_LIFETIME).
+    """
+    live = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
+    revoked = BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live],
+                                                   ignore_conflicts=True)
+    return len(revoked)
+
+
+def on_password_changed(sender, user, **kwargs) -> None:
+    """Receive accounts.signals.password_changed: revoke the account's refresh tokens."""
+    revoke_all(user=user)

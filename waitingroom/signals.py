@@ -1,14 +1,17 @@
 """Keep the store's copy of each room's settings current: on every save of a room, an event or a ticket type.
 
-And on logging out of the site, refuse the visitor tokens the user's queue pages hold (waitingroom/visitors.py).
+And on logging out of the site or changing the password, refuse the visitor tokens the user's queue pages
+hold (waitingroom/visitors.py).
 """
 
 import logging
 import time
 
 from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from accounts.signals import password_changed
 from events.models import Event, Ticket
 
 from . import gate, services, visitors
@@ -50,17 +53,27 @@ def _ticket_changed(sender, instance: Ticket, **kwargs):
         services.push_room(event=waiting_room.event, waiting_room=waiting_room)
 
 
-def _logged_out(sender, request, user, **kwargs):
-    if user is None:
-        return
+def _refuse_visitor_tokens(user_id) -> None:
     try:
-        visitors.record_logout(user_id=user.pk, now=time.time())
+        visitors.record_logout(user_id=user_id, now=time.time())
     except STORE_ERRORS:  # logging out must work with the store down; its tokens then live out their LIFETIME
-        logger.warning("Waiting room: could not record the logout of %s", user.pk, exc_info=True)
+        logger.warning("Waiting room: could not refuse the visitor tokens of %s", user_id, exc_info=True)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        _refuse_visitor_tokens(user.pk)
+
+
+def _password_changed(sender, user, **kwargs):
+    # The account's other sessions have ended (Django's session hash): so do the tokens their queue pages
+    # hold. A session that lives on (the one that made the change) vouches for its page's next visit.
+    transaction.on_commit(lambda: _refuse_visitor_tokens(user.pk))
 
 
 def connect() -> None:
     user_logged_out.connect(_logged_out, dispatch_uid="waitingroom.logged_out")
+    password_changed.connect(_password_changed, dispatch_uid="waitingroom.password_changed")
     post_save.connect(_room_saved, sender=WaitingRoom, dispatch_uid="waitingroom.room_saved")
     post_delete.connect(_room_deleted, sender=WaitingRoom, dispatch_uid="waitingroom.room_deleted")
     post_save.connect(_event_saved, sender=Event, dispatch_uid="waitingroom.event_saved")

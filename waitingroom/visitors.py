@@ -11,9 +11,9 @@ bearer token without a query.
 A token lives `LIFETIME` seconds; every answer to a request that carried one
 with less than half its life left brings a fresh one in the same header, so a
 long wait never breaks, but never past `limit`, the session's own expiry when
-the page was rendered. Logging out of the site records the moment in the
-store (`logged_out_at`): every token of that user issued before it is refused
-from then on, renewal included. A refused token is no error by itself: the
+the page was rendered. Logging out of the site, and changing the password,
+records the moment in the store (`logged_out_at`): every token of that user
+issued before it is refused from then on, renewal included. A refused token is no error by itself: the
 request goes on to the session, which may still vouch for the visitor (and
 then brings a fresh token).
 """

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 from events.tests.factories import EventFactory, TicketFactory
 from waitingroom import services, visitors
 
@@ -173,12 +173,17 @@ def test_a_token_past_half_its_life_is_renewed_but_never_past_the_session(ticket
     assert visitors.check(ending, slug=ticket.event.slug, now=now + 61) is None
 
 
-def test_after_logging_out_the_pages_token_is_refused(ticket):
+def _in_line_in_two_browsers(event) -> tuple:
+    """Return a user, their session's client, its page's token (joined), and the page token of a second session."""
     user = UserFactory()
     client = _logged_in(user)
-    token = _page_token(client, ticket.event)
-    assert _join(client, ticket.event, token).status_code == 200
-    other_page = _page_token(_logged_in(user), ticket.event)  # the same account in another browser
+    token = _page_token(client, event)
+    assert _join(client, event, token).status_code == 200
+    return user, client, token, _page_token(_logged_in(user), event)
+
+
+def test_after_logging_out_the_pages_token_is_refused(ticket):
+    user, client, token, other_page = _in_line_in_two_browsers(ticket.event)
     client.post("/accounts/logout/")
     for answer in (_poll(client, ticket.event, token), _poll(Client(), ticket.event, token),
                    _poll(Client(), ticket.event, other_page)):
@@ -187,3 +192,18 @@ def test_after_logging_out_the_pages_token_is_refused(ticket):
     client.force_login(user)
     time.sleep(0.002)
     assert _poll(Client(), ticket.event, _page_token(client, ticket.event)).json()["position"] == 1
+
+
+def test_after_a_password_change_the_other_pages_tokens_are_refused(ticket):
+    _, client, token, other_page = _in_line_in_two_browsers(ticket.event)
+    changed = client.post("/accounts/password/", {
+        "old_password": PASSWORD, "new_password1": "Sate-Padang-2031", "new_password2": "Sate-Padang-2031",
+    })
+    assert changed.status_code == 302
+    for answer in (_poll(Client(), ticket.event, token), _poll(Client(), ticket.event, other_page)):
+        assert answer.status_code == 401
+    # The session that changed it lives on: it vouches for its page, which gets a fresh token.
+    kept = _poll(client, ticket.event, token)
+    assert kept.status_code == 200 and kept.json()["position"] == 1 and visitors.HEADER in kept
+    time.sleep(0.002)
+    assert _poll(Client(), ticket.event, _page_token(client, ticket.event)).status_code == 200
