@@ -16,7 +16,8 @@ _SALT = "eventhub.waitingroom.pass"
 _TAG_BYTES = 16
 
 
-def _b64(data: bytes) -> str:
+def b64encode(data: bytes) -> str:
+    """Return `data` as unpadded base64url, the spelling of the parts of a pass or a visitor token."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
@@ -40,7 +41,7 @@ def split(token: str | None, *, prefix: str, body_bytes: int) -> tuple[bytes, by
     except (binascii.Error, ValueError):
         return None
     # Only the canonical spelling: base64's spare bits must not make a second valid token.
-    if len(body) != body_bytes or _b64(body) != parts[1] or _b64(tag) != parts[2]:
+    if len(body) != body_bytes or b64encode(body) != parts[1] or b64encode(tag) != parts[2]:
         return None
     return body, tag
 
@@ -48,7 +49,7 @@ def split(token: str | None, *, prefix: str, body_bytes: int) -> tuple[bytes, by
 def issue(*, event_id: uuid.UUID, user_id: uuid.UUID, expires: int) -> str:
     """Return a pass for `user_id` to buy at `event_id` until `expires` (seconds since the epoch)."""
     body = uuid.UUID(str(event_id)).bytes + uuid.UUID(str(user_id)).bytes + int(expires).to_bytes(8, "big")
-    return f"{PREFIX}.{_b64(body)}.{_b64(_tag(body))}"
+    return f"{PREFIX}.{b64encode(body)}.{b64encode(_tag(body))}"
 
 
 def is_valid(token: str | None, *, event_id, user_id, now: float) -> bool:

@@ -24,7 +24,7 @@ import uuid
 
 from django.utils.crypto import salted_hmac
 
-from .passes import _b64, split
+from .passes import b64encode, split
 from .store import get_store
 
 PREFIX = "WV1"
@@ -58,7 +58,7 @@ def issue(*, user_id, slug: str, now: float, limit: float) -> str:
         uuid.UUID(str(user_id)).bytes + int(now * 1000).to_bytes(8, "big") + expires.to_bytes(8, "big")
         + int(limit).to_bytes(8, "big")
     )
-    return f"{PREFIX}.{_b64(body)}.{_b64(_tag(body, slug))}"
+    return f"{PREFIX}.{b64encode(body)}.{b64encode(_tag(body, slug))}"
 
 
 def issue_for_session(request, *, slug: str, now: float) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from events.tests.factories import EventFactory, TicketFactory
-from waitingroom import services, visitors
+from waitingroom import passes, services, visitors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +72,16 @@ def test_the_queue_page_carries_a_token_for_its_user_and_event(ticket):
     visitor = visitors.check(token, slug=ticket.event.slug, now=time.time())
     assert visitor is not None and visitor.user_id == user.pk and visitor.renewed is None
     assert visitors.check(token, slug=EventFactory().slug, now=time.time()) is None
+
+
+def test_a_tokens_parts_are_spelt_in_unpadded_base64url_once(ticket):
+    assert passes.b64encode(b"\xfb\xff\xfe") == "-__-" and passes.b64encode(b"\x00") == "AA"
+    user, now = UserFactory(), time.time()
+    token = visitors.issue(user_id=user.pk, slug=ticket.event.slug, now=now, limit=now + 60)
+    prefix, body, tag = token.split(".")
+    assert visitors.check(token, slug=ticket.event.slug, now=now) is not None
+    # The same bytes padded are another spelling: not a token.
+    assert visitors.check(f"{prefix}.{body}=.{tag}", slug=ticket.event.slug, now=now) is None
 
 
 def test_the_pages_joins_and_polls_run_no_sql(ticket):
