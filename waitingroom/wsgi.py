@@ -15,6 +15,7 @@ from django.core.handlers.wsgi import WSGIRequest
 
 from .middleware import DECLINED, PREFIX, QueueMiddleware
 
+
 class QueueApplication:
     def __init__(self, application):
         self.application = application
@@ -24,7 +25,7 @@ class QueueApplication:
         if environ.get("PATH_INFO", "").startswith(PREFIX):
             try:
                 response = self.queue.answer(WSGIRequest(environ))
-            except Exception:  # Django's handler answers it (and logs it) as it would without this path
+            except Exception:  # noqa: BLE001 - Django's handler answers it (and logs it) as it would without this path
                 response = None
             else:
                 if response is None:
