@@ -2,14 +2,20 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
+from events.models import Ticket
+from events.tests.factories import EventFactory, TicketFactory
 from payments import attempts
 from payments.models import Payment, SimulatedPayment, WebhookEvent
+from registrations import services as registration_services
 from registrations.models import Registration
+from registrations.services import Item
 
 from .conftest import METHOD, pay_on_gateway_page, ticket_emails
 
@@ -36,6 +42,33 @@ def test_it_settles_a_payment_whose_webhook_was_lost(site, registration, provide
     assert payment.status == Payment.Status.PAID
     assert registration.status == Registration.Status.PAID
     assert len(ticket_emails(registration)) == 1
+
+
+@pytest.mark.parametrize("provider", ["midtrans", "xendit"])
+def test_it_pays_every_ticket_of_an_order_once_when_its_webhook_was_lost(site, provider):
+    event = EventFactory()
+    vip = TicketFactory(event=event, price=Decimal(500000), quota=5, max_per_user=4)
+    regular = TicketFactory(event=event, price=Decimal(150000), quota=5, max_per_user=4)
+    order = registration_services.place_order(user=UserFactory(), event=event, items=[Item(vip, 1), Item(regular, 2)])
+    payment, _ = attempts.start_payment(registration=order.registrations.first(), provider=provider)
+    assert payment.amount == 800000
+    pay_on_gateway_page(payment, method=METHOD[provider], notify="never")
+    _age(payment, 10)
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("reconcile_payments", stdout=first)
+    paid_at = dict(order.registrations.values_list("pk", "paid_at"))
+    call_command("reconcile_payments", stdout=second)
+
+    assert "paid: 1" in first.getvalue() and "nothing to do" in second.getvalue()
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert sorted(order.registrations.values_list("status", flat=True)) == ["paid"] * 3
+    assert dict(order.registrations.values_list("pk", "paid_at")) == paid_at and None not in paid_at.values()
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.PAID
+    assert (Ticket.objects.get(pk=vip.pk).sold, Ticket.objects.get(pk=regular.pk).sold) == (1, 2)
+    for registration in order.registrations.all():
+        assert len(ticket_emails(registration)) == 1
 
 
 def test_it_leaves_young_and_unpaid_attempts_alone(site, registration):
