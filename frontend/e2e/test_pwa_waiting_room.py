@@ -143,3 +143,25 @@ def test_the_queue_says_sold_out_and_offers_the_waiting_list(page, base_url, att
     assert "Habis terjual" in page.get_by_test_id("queue-headline").inner_text()
     page.get_by_test_id("queue-waitlist").click()
     page.wait_for_url("**/app/events/konser-senja")
+
+
+def test_a_buyer_whose_pass_ran_out_is_told_so_and_put_back_in_line(page, base_url, attendee, concert, room, settings):
+    from accounts.tests.factories import UserFactory
+
+    room.paused = False
+    room.save()
+    assert join_through_the_api(base_url, attendee.email, concert.slug)["state"] == "admitted"
+    room.paused = True
+    room.save()
+    for _ in range(AHEAD):
+        join_through_the_api(base_url, UserFactory().email, concert.slug)
+    settings.WAITING_ROOM_PASS_MINUTES = 0  # the buyer's pass has run out
+
+    login(page, base_url, attendee.email)
+    page.goto(app_url(base_url, "queue/konser-senja"))
+    # The app asks first, sees admitted without a pass, joins again at the back and says why.
+    page.wait_for_selector('[data-testid="queue"][data-rejoined="true"][data-state="paused"]')
+    assert page.get_by_test_id("queue-ahead").get_attribute("data-value") == str(AHEAD)
+    assert page.get_by_test_id("queue-position").get_attribute("data-value") == str(AHEAD + 1)
+    assert "Giliran Anda untuk membeli sudah habis" in page.get_by_test_id("queue-rejoined").inner_text()
+    assert page.url.endswith("/app/queue/konser-senja")

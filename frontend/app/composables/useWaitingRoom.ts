@@ -8,6 +8,8 @@ export interface FollowOptions {
   eventId?: string
   /** Called when an answer could not be had; polling goes on, backing off. */
   onTrouble?: (error: unknown) => void
+  /** Called when the pass this user was admitted with has run out, just before joining again (at the back). */
+  onRejoin?: () => void
   /** Milliseconds per second the server asks to wait (tests shrink it). */
   unit?: number
 }
@@ -37,8 +39,10 @@ export function useWaitingRoom() {
   }
 
   /**
-   * Join, then poll as often as the server says, calling back with every answer,
-   * until admitted, the room is off, or `stop` is called. Returns `stop`.
+   * Ask where this user stands (not in line: join; admitted but the pass has run
+   * out: join again, at the back, telling onRejoin), then poll as often as the
+   * server says, calling back with every answer, until admitted, the room is
+   * off, or `stop` is called. Returns `stop`.
    * A 404 `not_found` (no such event or room) ends it too, through onTrouble.
    */
   function follow(slug: string, onState: (status: RoomStatus) => void, options: FollowOptions = {}): () => void {
@@ -46,7 +50,9 @@ export function useWaitingRoom() {
     let stopped = false
     let failures = 0
     let timer: ReturnType<typeof setTimeout> | undefined
-    let joined = false
+    // Asking first, not joining: joining would silently put an admitted user whose pass ran out at the back.
+    let joined = true
+    let rejoined = false
 
     const tick = async () => {
       let next = 2
@@ -55,9 +61,16 @@ export function useWaitingRoom() {
         if (stopped) return
         failures = 0
         if (current === null) {
-          // The place was lost (the queue was reset): take one again at once.
+          // Not in line (yet, or the queue was reset): take a place at once.
           joined = false
           next = 0
+        }
+        else if (current.state === 'admitted' && !current.pass && !rejoined) {
+          // Admitted, but the pass has run out: joining again takes a new place at the back of the line.
+          rejoined = true
+          joined = false
+          next = 0
+          options.onRejoin?.()
         }
         else {
           joined = true

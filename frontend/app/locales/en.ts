@@ -25,6 +25,7 @@ export default {
   queue: {
     title: 'Waiting room', joining: 'Joining the queue…', position: 'Your place', ahead: 'People ahead of you', wait: 'Estimated wait',
     waiting: 'You are in the queue. Keep this page open: it updates by itself.',
+    rejoined: 'Your turn to buy ran out, so you are back in the queue with a new place.',
     beforeOpen: 'The sale has not opened yet. Everyone who joins before the opening gets a place drawn at random, so there is no need to hurry; your place may still change until then.',
     opensAt: 'Opens at {time}', drawnAtOpening: 'drawn at the opening',
     admitted: 'It is your turn! Taking you to the tickets…', paused: 'Admission is paused for a moment. You keep your place.',

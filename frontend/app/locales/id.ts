@@ -25,6 +25,7 @@ export default {
   queue: {
     title: 'Ruang tunggu', joining: 'Masuk ke antrean…', position: 'Posisi Anda', ahead: 'Orang di depan Anda', wait: 'Perkiraan waktu tunggu',
     waiting: 'Anda sedang dalam antrean. Biarkan halaman ini terbuka: halaman ini diperbarui dengan sendirinya.',
+    rejoined: 'Giliran Anda untuk membeli sudah habis, jadi Anda kembali ke antrean dengan tempat baru.',
     beforeOpen: 'Penjualan belum dibuka. Setiap yang bergabung sebelum dibuka mendapat tempat yang diundi secara acak, jadi tidak perlu terburu-buru; posisi Anda masih bisa berubah sampai saat itu.',
     opensAt: 'Dibuka pada {time}', drawnAtOpening: 'diundi saat dibuka',
     admitted: 'Giliran Anda! Mengarahkan Anda ke tiket…', paused: 'Penerimaan dijeda sebentar. Tempat Anda tetap aman.',

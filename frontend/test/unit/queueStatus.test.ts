@@ -16,9 +16,12 @@ function answer(fields: Partial<RoomStatus>): RoomStatus {
   }
 }
 
-async function mount(status: RoomStatus) {
+async function mount(status: RoomStatus, standing: RoomStatus | null = null) {
   serveApi({
     'GET events/konser/': () => ({ status: 200, body: EVENT }),
+    'GET waiting-room/konser/': () => (standing
+      ? { status: 200, body: standing }
+      : { status: 404, body: { code: 'not_in_queue', detail: 'Join first.' } }),
     'POST waiting-room/konser/join/': () => ({ status: 200, body: status }),
   })
   const wrapper = await mountSuspended(QueueStatus, { props: { slug: 'konser' } })
@@ -50,6 +53,26 @@ describe('the queue page', () => {
     expect(wrapper.get('[data-testid="queue-position"]').text()).toBe('drawn at the opening')
     expect(wrapper.get('[data-testid="queue-opens"]').text()).toContain('Opens at')
     expect(wrapper.get('[data-testid="queue-opens"]').text()).toContain('WIB')
+    wrapper.unmount()
+  })
+
+  it('says why a buyer whose pass ran out is back in line, in both languages', async () => {
+    const expired = answer({ state: 'admitted', position: 7, ahead: 0, estimated_wait_seconds: 0 })
+    for (const [language, words] of [['id', 'Giliran Anda untuk membeli sudah habis'], ['en', 'Your turn to buy ran out']]) {
+      useI18n().locale.value = language as 'id' | 'en'
+      const wrapper = await mount(answer({ position: 1500, ahead: 1499 }), expired)
+      expect(wrapper.get('[data-testid="queue"]').attributes('data-rejoined')).toBe('true')
+      expect(wrapper.get('[data-testid="queue-rejoined"]').text()).toContain(words)
+      expect(wrapper.get('[data-testid="queue-position"]').attributes('data-value')).toBe('1500')
+      wrapper.unmount()
+    }
+  })
+
+  it('says nothing of the kind to someone who simply joins', async () => {
+    const wrapper = await mount(answer({}))
+    expect(wrapper.get('[data-testid="queue"]').attributes('data-rejoined')).toBeUndefined()
+    expect(wrapper.find('[data-testid="queue-rejoined"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="queue-headline"]').text()).toContain('Anda sedang dalam antrean')
     wrapper.unmount()
   })
 

@@ -22,12 +22,15 @@ beforeEach(() => {
 })
 
 describe('useWaitingRoom', () => {
-  it('joins, polls as often as the server says, and keeps the pass once admitted', async () => {
+  it('asks first, joins when not in line, polls as often as the server says, and keeps the pass once admitted', async () => {
     const answers = [room({ position: 3, ahead: 2 }), room({ position: 3, ahead: 1, poll_after_seconds: 1 }),
       room({ state: 'admitted', position: 3, ahead: 0, pass: 'WP1.abc.def', pass_expires_at: SOON() })]
+    let asked = false
     const seen = serveApi({
       'POST waiting-room/konser-senja/join/': () => ({ status: 200, body: answers.shift() }),
-      'GET waiting-room/konser-senja/': () => ({ status: 200, body: answers.shift() }),
+      'GET waiting-room/konser-senja/': () => (asked
+        ? { status: 200, body: answers.shift() }
+        : (asked = true, { status: 404, body: { code: 'not_in_queue', detail: 'Join first.' } })),
     })
     const states: Array<[string, number | null]> = []
     const started = Date.now()
@@ -39,12 +42,13 @@ describe('useWaitingRoom', () => {
     })
     expect(states).toEqual([['waiting', 2], ['waiting', 1], ['admitted', 0]])
     expect(seen.map(s => `${s.method} ${s.path}`)).toEqual([
-      'POST waiting-room/konser-senja/join/', 'GET waiting-room/konser-senja/', 'GET waiting-room/konser-senja/',
+      'GET waiting-room/konser-senja/', 'POST waiting-room/konser-senja/join/', 'GET waiting-room/konser-senja/',
+      'GET waiting-room/konser-senja/',
     ])
     // 2 then 1 "seconds" of 10 ms: the server's pace, not a fixed one.
     expect(Date.now() - started).toBeGreaterThanOrEqual(25)
     await new Promise(resolve => setTimeout(resolve, 60))
-    expect(seen).toHaveLength(3)
+    expect(seen).toHaveLength(4)
     expect(useWaitingRoom().passFor('konser-senja')).toBe('WP1.abc.def')
     expect(useWaitingRoom().passFor('event-1')).toBe('WP1.abc.def')
   })
@@ -66,15 +70,33 @@ describe('useWaitingRoom', () => {
       }, { unit: 1 })
     })
     expect(positions).toEqual([1, 2])
-    expect(seen.map(s => s.method)).toEqual(['POST', 'GET', 'POST'])
+    expect(seen.map(s => s.method)).toEqual(['GET', 'POST', 'GET', 'POST'])
+  })
+
+  it('joins again, saying so, when the pass it was admitted with has run out', async () => {
+    const seen = serveApi({
+      'GET waiting-room/konser-senja/': () => ({ status: 200, body: room({ state: 'admitted', position: 3, ahead: 0 }) }),
+      'POST waiting-room/konser-senja/join/': () => ({ status: 200, body: room({ position: 41, ahead: 40 }) }),
+    })
+    const events: string[] = []
+    await new Promise<void>((resolve) => {
+      const stop = useWaitingRoom().follow('konser-senja', (s) => {
+        events.push(`${s.state} ${s.position}`)
+        stop()
+        resolve()
+      }, { unit: 1, onRejoin: () => events.push('rejoin') })
+    })
+    expect(events).toEqual(['rejoin', 'waiting 41'])
+    expect(seen.map(s => s.method)).toEqual(['GET', 'POST'])
+    expect(useWaitingRoom().passFor('konser-senja')).toBeNull()
   })
 
   it('keeps polling through a network blip and stops for an event without a room', async () => {
-    let polls = 0
+    const polls = [{ status: 404, body: { code: 'not_in_queue', detail: 'Join first.' } },
+      { status: 503, body: { code: 'unavailable', detail: 'Try again.' } }]
     serveApi({
       'POST waiting-room/konser-senja/join/': () => ({ status: 200, body: room({}) }),
-      'GET waiting-room/konser-senja/': () => (++polls === 1 ? { status: 503, body: { code: 'unavailable', detail: 'Try again.' } } : { status: 200, body: room({ state: 'off' }) }),
-      'POST waiting-room/tidak-ada/join/': () => ({ status: 404, body: { code: 'not_found', detail: 'Not found.' } }),
+      'GET waiting-room/konser-senja/': () => polls.shift() ?? { status: 200, body: room({ state: 'off' }) },
     })
     const troubles: string[] = []
     const states: string[] = []
