@@ -1,6 +1,7 @@
 // English: orders of several tickets, promo codes and waiting lists (issue 10).
 export default {
   order: {
+    maxPerOrder: 'Tickets per order',
     maxPerBuyer: 'Tickets per buyer', quantity: 'Quantity', less: 'One fewer', more: 'One more', promoCode: 'Promo code', apply: 'Apply',
     subtotal: 'Subtotal', subtotalOf: 'Tickets: {count} · {amount}', loginForPromo: 'Log in to apply a promo code.',
     chooseTickets: 'Choose how many tickets of each type you want.', continue: 'Continue ({count} tickets)',

@@ -1,6 +1,7 @@
 // Bahasa Indonesia: pesanan beberapa tiket, kode promo dan daftar tunggu (issue 10).
 export default {
   order: {
+    maxPerOrder: 'Tiket per pesanan',
     maxPerBuyer: 'Tiket per pembeli', quantity: 'Jumlah', less: 'Kurangi satu', more: 'Tambah satu', promoCode: 'Kode promo', apply: 'Pakai',
     subtotal: 'Subtotal', subtotalOf: 'Tiket: {count} · {amount}', loginForPromo: 'Masuk untuk memakai kode promo.',
     chooseTickets: 'Pilih jumlah tiket untuk tiap jenis.', continue: 'Lanjut ({count} tiket)',
