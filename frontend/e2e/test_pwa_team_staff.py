@@ -58,6 +58,9 @@ def test_a_door_member_scans_offline_syncs_and_reaches_nothing_else(
     rescan(page)
     wait_for_verdict(page, "ok", offline=False)
     assert Checkin.objects.get(registration=first).admin == door
+    # No dashboard for them, but the station shows how far the door has come (refreshed every 5 s).
+    page.wait_for_selector('[data-testid="door-checked-in"][data-checked-in="1"][data-paid="2"]', timeout=15000)
+    assert page.get_by_test_id("door-checked-in").inner_text() == "1 dari 2 tiket lunas sudah masuk"
 
     # The wifi dies: admitted from the manifest and queued; a reload offline reopens the station.
     context.set_offline(True)

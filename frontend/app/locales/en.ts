@@ -123,6 +123,7 @@ export default {
     search: 'Find attendee', searchPlaceholder: 'Attendee name or email', admit: 'Admit',
     searchOfflineNote: 'Offline: results from this device\'s list; scan or type the code to admit.',
     noMatches: 'No matches.',
+    doorStats: 'At the door', doorCheckedIn: '{count} of {paid} paid tickets checked in',
     camera: {
       starting: 'Starting the camera…', denied: 'Camera access was refused. Allow the camera or type the code.',
       unavailable: 'No camera available. Type the code or find the attendee.', off: 'Camera off.',

@@ -123,6 +123,7 @@ export default {
     search: 'Cari peserta', searchPlaceholder: 'Nama atau email peserta', admit: 'Izinkan masuk',
     searchOfflineNote: 'Luring: hasil dari daftar di perangkat; pindai atau ketik kodenya untuk mengizinkan masuk.',
     noMatches: 'Tidak ada yang cocok.',
+    doorStats: 'Di pintu masuk', doorCheckedIn: '{count} dari {paid} tiket lunas sudah masuk',
     camera: {
       starting: 'Menyalakan kamera…', denied: 'Akses kamera ditolak. Izinkan kamera atau ketik kodenya.',
       unavailable: 'Kamera tidak tersedia. Ketik kodenya atau cari peserta.', off: 'Kamera mati.',
