@@ -2,7 +2,8 @@
 
 Each value can be changed from the environment without rebuilding the image:
 GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,
-GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_LOG_LEVEL, GUNICORN_ACCESS_LOG. Every process
+GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_GC_EVERY, GUNICORN_LOG_LEVEL,
+GUNICORN_ACCESS_LOG. Every process
 keeps its own database pool, so DB_POOL_MAX_SIZE should be at least
 GUNICORN_THREADS, and GUNICORN_WORKERS × DB_POOL_MAX_SIZE (plus the worker and
 scheduler) must stay under PostgreSQL's max_connections (100 by default).
@@ -59,12 +60,26 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 control_socket_disable = True
 
 
+# A full garbage collection every this many requests of a worker (0: only
+# CPython's own), after freezing what warm-up loaded: else the reference cycles
+# every request leaves reach the rarely collected oldest generation and their
+# garbage keeps growing the worker's memory (eventhub/garbage.py, bench/soak.py).
+gc_every = _int("GUNICORN_GC_EVERY", 100)
+
+
 def post_worker_init(worker):
     # Before the worker accepts a connection: else its first buyers wait while
     # Django loads the URLconf, catalogues and connections (eventhub/warmup.py).
-    from eventhub import warmup
+    from eventhub import garbage, warmup
 
     warmup.warm_up()
+    garbage.after_warm_up(every=gc_every)
+
+
+def post_request(worker, req, environ, resp):
+    from eventhub import garbage
+
+    garbage.request_finished()
 
 # Logs go to stdout/stderr for `docker compose logs`; Django's own records are
 # JSON lines (settings LOGGING), and so is every access log line.

@@ -1,10 +1,14 @@
 """gunicorn.conf.py as gunicorn itself resolves it (`--print-config`)."""
 
+import gc
 import os
 import re
 import runpy
 import subprocess
 import sys
+import weakref
+
+import pytest
 
 from eventhub.tests.production import ROOT, process_environment
 
@@ -56,10 +60,61 @@ def test_it_logs_to_stdout_and_stderr_and_keeps_connections_longer_than_nginx():
     assert config["control_socket_disable"] == "True"
 
 
-def test_each_worker_warms_up_before_it_accepts_a_connection(monkeypatch):
+@pytest.fixture
+def worker_hooks(monkeypatch):
+    """Return gunicorn.conf.py's settings with warm-up stubbed; undo what its hooks did to this process's collector."""
+    monkeypatch.setattr("eventhub.warmup.warm_up", lambda: None)
+    was_enabled = gc.isenabled()
+    yield lambda: runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    if was_enabled:
+        gc.enable()
+
+
+def test_each_worker_warms_up_before_it_accepts_a_connection(monkeypatch, worker_hooks):
+    config = worker_hooks()
     warmed = []
     monkeypatch.setattr("eventhub.warmup.warm_up", lambda: warmed.append(True))
 
-    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
+    config["post_worker_init"](worker=None)
 
     assert warmed == [True]
+
+
+class _Node:
+    pass
+
+
+def _cycle() -> weakref.ref:
+    node = _Node()
+    node.itself = node  # only the cyclic collector can free it
+    return weakref.ref(node)
+
+
+def test_each_worker_freezes_what_warm_up_loaded_then_collects_cycles_every_gc_every_requests(worker_hooks):
+    config = worker_hooks()
+    config["post_worker_init"](worker=None)
+    assert gc.get_freeze_count() > 0  # the permanent generation: full collections no longer scan it
+    gc.disable()  # no collection of CPython's own in between
+    garbage = _cycle()
+
+    for _ in range(config["gc_every"] - 1):
+        config["post_request"](None, None, {}, None)
+    assert garbage() is not None
+    config["post_request"](None, None, {}, None)
+
+    assert config["gc_every"] == 100
+    assert garbage() is None
+
+
+def test_its_collections_can_be_turned_off(monkeypatch, worker_hooks):
+    monkeypatch.setenv("GUNICORN_GC_EVERY", "0")
+    config = worker_hooks()
+    config["post_worker_init"](worker=None)
+    gc.disable()
+    garbage = _cycle()
+
+    for _ in range(1000):
+        config["post_request"](None, None, {}, None)
+
+    assert garbage() is not None
