@@ -1,116 +1,214 @@
-"""eventhub.gthread: a worker accepts a new connection only while one of its threads is free."""
+"""eventhub.gthread: threads wait on the connections themselves, and take a new one only while free."""
 
-import concurrent.futures
-import io
-import logging
 import os
-import selectors
+import select
 import socket
-import types
+import threading
+import time
 
 import pytest
 from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
-from eventhub.gthread import ThreadWorker
+from eventhub.gthread import Response, ThreadWorker
 
 
-class _Pool:
-    """Holds submitted requests instead of running them, so the test decides when each finishes."""
+class App:
+    """A WSGI app that answers `ok`, holding each request while `hold` is clear."""
 
     def __init__(self):
-        self.submitted = []
+        self.hold = threading.Event()
+        self.hold.set()
+        self.inside = 0
+        self.served_by = set()
 
-    def submit(self, function, conn):
-        future = concurrent.futures.Future()
-        self.submitted.append((conn, future))
-        return future
+    def __call__(self, environ, start_response):
+        self.inside += 1
+        self.served_by.add(threading.current_thread().name)
+        self.hold.wait(10)
+        self.inside -= 1
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
 
 
 @pytest.fixture
 def listener():
-    sock = socket.create_server(("127.0.0.1", 0))
+    sock = socket.create_server(("127.0.0.1", 0), backlog=16)
     yield sock
     sock.close()
 
 
 @pytest.fixture
-def worker(listener):
+def app():
+    return App()
+
+
+@pytest.fixture
+def worker(listener, app):
     cfg = Config()
     cfg.set("threads", 2)
-    worker = ThreadWorker(0, os.getpid(), [listener], None, 30, cfg, logging.getLogger("test"))
-    worker.tpool, worker.poller = _Pool(), selectors.DefaultSelector()
-    worker.method_queue.init()
+    cfg.set("keepalive", 5)
+    worker = ThreadWorker(0, os.getpid(), [listener], None, 30, cfg, Logger(cfg))
+    worker.wsgi = app
+    worker.PIPE = os.pipe()  # what a forked worker's init_process makes (not run here: no signals, no app loading)
+    worker.epoll = select.epoll()
     worker.set_accept_enabled(True)
+    worker.start_threads()
     yield worker
-    for conn, _ in worker.tpool.submitted:
-        conn.close()
-    worker.poller.close()
-    worker.method_queue.close()
+    app.hold.set()
+    worker.stopped = True
+    for thread in worker.threads:
+        thread.join(2)
+    worker.close_idle(float("inf"))
+    worker.epoll.close()
+    for fd in worker.PIPE:
+        os.close(fd)
     worker.tmp.close()
 
 
-def _connect(listener, count):
-    return [socket.create_connection(listener.getsockname()) for _ in range(count)]
+def _client(listener):
+    return socket.create_connection(listener.getsockname(), timeout=5)
 
 
-def _finish(worker, index):
-    conn, future = worker.tpool.submitted[index]
-    future.set_result(False)  # answered; the connection closes
-    worker.finish_request(conn, future)
+def _ask(client):
+    client.sendall(b"GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+    return _answer(client)
 
 
-def test_it_leaves_new_connections_to_other_workers_while_its_threads_are_busy(worker, listener):
-    clients = _connect(listener, 3)
+def _answer(client):
+    data = b""
+    while not data.endswith(b"\r\n\r\nok"):
+        chunk = client.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
-    for _ in range(3):
-        worker.accept(listener)
 
-    assert len(worker.tpool.submitted) == 2
-    assert not worker._accepting
-    assert listener not in [key.fileobj for key in worker.poller.get_map().values()]
+def _until(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.01)
+
+
+def test_it_serves_requests_on_kept_alive_connections(worker, listener):
+    client = _client(listener)
+    answers = [_ask(client) for _ in range(5)]
+    assert all(a.startswith(b"HTTP/1.1 200 OK\r\n") and b"Connection: keep-alive\r\n" in a for a in answers)
+    assert worker.nr_conns == 1
+    client.close()
+
+
+def test_it_leaves_new_connections_to_other_workers_while_its_threads_are_busy(worker, listener, app):
+    app.hold.clear()
+    clients = [_client(listener) for _ in range(3)]
     for client in clients:
-        client.close()
+        client.sendall(b"GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+    _until(lambda: app.inside == 2)
+    time.sleep(0.3)
 
+    assert worker.nr_conns == 2  # the third waits in the listening socket's backlog, for any worker
 
-def _main_loop_turn(worker):
-    worker.set_accept_enabled(worker.nr_conns < worker.worker_connections)  # what its loop does before polling
-
-
-def test_it_takes_one_new_connection_per_request_it_finishes_while_its_threads_are_busy(worker, listener):
-    clients = _connect(listener, 4)
-    worker.accept(listener)
-    worker.accept(listener)
-
-    conn, future = worker.tpool.submitted[0]
-    conn.parser = types.SimpleNamespace(unreader=types.SimpleNamespace(buf=io.BytesIO()))  # nothing read ahead
-    future.set_result(True)  # answered, kept alive; its next request is already there
-    worker.finish_request(conn, future)
-    worker.on_client_socket_readable(conn, conn.sock)
-    _main_loop_turn(worker)
-    worker.accept(listener)
-    worker.accept(listener)
-
-    # Two new connections, one kept-alive request and one more new connection: never starved by the kept-alive ones.
-    assert len(worker.tpool.submitted) == 4
+    app.hold.set()
+    assert all(_answer(client).endswith(b"ok") for client in clients)
     assert worker.nr_conns == 3
-    assert not worker._accepting
     for client in clients:
         client.close()
 
 
-def test_requests_finished_while_idle_are_saved_up_to_its_threads(worker, listener):
-    clients = _connect(listener, 6)
-    worker.accept(listener)
-    worker.accept(listener)
-    for index in (0, 1):
-        _finish(worker, index)
-    _main_loop_turn(worker)
+def test_a_new_connection_is_not_starved_by_kept_alive_ones(worker, listener):
+    stop = threading.Event()
 
-    for _ in range(6):
-        worker.accept(listener)
+    def hammer():
+        client = _client(listener)
+        while not stop.is_set():
+            _ask(client)
+        client.close()
 
-    # Two threads free again, then the two requests it finished: four new connections, two left to others.
-    assert worker.nr_conns == 4
-    assert not worker._accepting
+    busy = [threading.Thread(target=hammer) for _ in range(4)]
+    for thread in busy:
+        thread.start()
+    try:
+        time.sleep(0.2)
+        started = time.monotonic()
+        client = _client(listener)
+        assert _ask(client).endswith(b"ok")
+        assert time.monotonic() - started < 1.0
+        client.close()
+    finally:
+        stop.set()
+        for thread in busy:
+            thread.join()
+
+
+def test_any_free_thread_serves_a_kept_alive_connection(worker, listener, app):
+    clients = [_client(listener) for _ in range(4)]
+    for _ in range(20):
+        for client in clients:
+            client.sendall(b"GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+        for client in clients:
+            assert _answer(client).endswith(b"ok")
+    assert app.served_by == {"gthread-0", "gthread-1"}
     for client in clients:
         client.close()
+
+
+def test_an_idle_connection_is_closed_after_its_keepalive_timeout(worker, listener):
+    client = _client(listener)
+    _ask(client)
+    worker.close_idle(time.monotonic())
+    assert worker.nr_conns == 1  # not yet
+    worker.close_idle(time.monotonic() + 6)
+    assert client.recv(10) == b""
+    assert worker.nr_conns == 0
+    client.close()
+
+
+def test_a_stopping_worker_answers_a_kept_alive_request_and_closes(worker, listener):
+    client = _client(listener)
+    _ask(client)
+    worker.alive = False
+    answer = _ask(client)
+    assert b"Connection: close\r\n" in answer and answer.endswith(b"ok")
+    assert client.recv(10) == b""
+    client.close()
+
+
+class _Socket:
+    def __init__(self):
+        self.sent = []
+
+    def sendall(self, data):
+        self.sent.append(data)
+
+
+class _Request:
+    method, version = "GET", (1, 1)
+
+    def should_close(self):
+        return False
+
+
+def test_a_response_of_known_length_goes_out_with_its_headers_in_one_write():
+    sock = _Socket()
+    response = Response(_Request(), sock, Config())
+    response.start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+    response.write(b"{}")
+    response.close()
+    assert len(sock.sent) == 1
+    head, body = sock.sent[0].split(b"\r\n\r\n")
+    assert body == b"{}"
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\nContent-Length: 2" in head and b"\r\nDate: " in head
+
+
+def test_a_chunked_response_still_streams():
+    sock = _Socket()
+    response = Response(_Request(), sock, Config())
+    response.start_response("200 OK", [("Content-Type", "text/plain")])
+    response.write(b"one")
+    response.write(b"two")
+    response.close()
+    assert b"Transfer-Encoding: chunked" in sock.sent[0]
+    assert b"".join(sock.sent).endswith(b"3\r\none\r\n3\r\ntwo\r\n0\r\n\r\n")
