@@ -1,12 +1,13 @@
 """The queue's rules under real concurrency, on Redis and on the embedded store (issue 12's acceptance)."""
 
 import concurrent.futures
+import socket
 import threading
 import uuid
 
 import pytest
 
-from waitingroom.store import Room, batch_size
+from waitingroom.store import RedisStore, Room, batch_size
 
 OPENS = 1_900_000_000.0  # the opening, in seconds since the epoch
 SLUG = "konser-besar"
@@ -205,3 +206,39 @@ def test_a_room_that_is_off_or_unknown_queues_nobody(store):
 @pytest.mark.parametrize("rate", [1, 59, 60, 600, 100_000])
 def test_a_batch_is_at_least_one_person_and_six_seconds_of_the_rate(rate):
     assert batch_size(rate) == max(1, -(-rate * 6 // 60))
+
+
+@pytest.fixture
+def redis_store(store):
+    if not isinstance(store, RedisStore):
+        pytest.skip("Redis only: the visits' own connections")
+    return store
+
+
+def test_a_visit_loads_the_script_when_redis_does_not_know_it(redis_store):
+    _room(redis_store)
+    user = _users(1)[0]
+    real = redis_store._visit.sha
+    redis_store._visit.sha = "0" * 40  # as after a Redis restart: EVALSHA answers NOSCRIPT
+    assert redis_store.visit(SLUG, user, now=OPENS - 1, join=True).state == "before_open"
+    assert redis_store._visit.sha == real
+    assert redis_store.visit(SLUG, user, now=OPENS - 1, join=False).rank == 0
+
+
+def test_a_visit_on_a_broken_connection_is_answered_on_a_new_one(redis_store):
+    _room(redis_store)
+    user = _users(1)[0]
+    redis_store.visit(SLUG, user, now=OPENS - 1, join=True)
+    [conn] = redis_store._visit_connections
+    conn._sock.shutdown(socket.SHUT_RDWR)  # as when Redis closed it (a restart, a client timeout)
+    assert redis_store.visit(SLUG, user, now=OPENS - 1, join=False).state == "before_open"
+    assert conn not in redis_store._visit_connections
+
+
+def test_visits_in_parallel_each_take_a_connection_of_their_own(redis_store):
+    _room(redis_store, opens_at=OPENS - 60)
+    users = _users(200)
+    found = _parallel(lambda user: redis_store.visit(SLUG, user, now=OPENS, join=True), users)
+    assert sorted(visit.rank for visit in found) == list(range(200))
+    assert 1 <= len(redis_store._visit_connections) <= 32
+    assert len({id(conn) for conn in redis_store._visit_connections}) == len(redis_store._visit_connections)
