@@ -13,13 +13,14 @@ SECURE_SSL_REDIRECT, and every refusal (`not_found`, `not_in_queue`, a store
 that is down), and any request with a query string or a body.
 """
 
+import json
 import re
 import time
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import JsonResponse
+from django.http import HttpResponse
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
@@ -53,25 +54,37 @@ def bearer_user(token: str, *, now: float) -> uuid.UUID:
     return user_id
 
 
-def secure_headers(request, response) -> None:
-    """Set the headers the skipped middleware would: ApiMiddleware's, SecurityMiddleware's, clickjacking's, CommonMiddleware's."""
-    response.headers["Content-Length"] = str(len(response.content))
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
-    response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+def secure_headers(request, length: int) -> list[tuple[str, str]]:
+    """Return the headers the skipped middleware would set: ApiMiddleware's, SecurityMiddleware's, clickjacking's, CommonMiddleware's."""
+    headers = [
+        ("Content-Length", str(length)),
+        ("Cache-Control", "no-store"),
+        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
+    ]
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        response.headers["X-Content-Type-Options"] = "nosniff"
+        headers.append(("X-Content-Type-Options", "nosniff"))
     if settings.SECURE_REFERRER_POLICY:
-        response.headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+        headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        response.headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
     if settings.SECURE_HSTS_SECONDS and request.is_secure():
         value = f"max-age={settings.SECURE_HSTS_SECONDS}"
         if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
             value += "; includeSubDomains"
         if settings.SECURE_HSTS_PRELOAD:
             value += "; preload"
-        response.headers["Strict-Transport-Security"] = value
+        headers.append(("Strict-Transport-Security", value))
+    return headers
+
+
+def _pass_cookie(visit, *, token: str | None, now: float) -> str | None:
+    """Return the Set-Cookie value of an admitted visitor's pass cookie, as Django's response would write it."""
+    if not token:
+        return None
+    response = HttpResponse()
+    api.set_pass_cookie(response, visit, token=token, now=now)
+    return next(iter(response.cookies.values())).OutputString()
 
 
 class QueueMiddleware:
@@ -80,13 +93,24 @@ class QueueMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(PREFIX) and DECLINED not in request.META:
-            response = self.answer(request)
-            if response is not None:
+            found = self.answer(request)
+            if found is not None:
+                headers, body = found
+                response = HttpResponse(body)
+                for name, value in headers:
+                    if name == "Set-Cookie":
+                        response.cookies.load(value)  # the same morsel, written out again the same way
+                    else:
+                        response.headers[name] = value
                 return response
         return self.get_response(request)
 
-    def answer(self, request):
-        """Return the 200 answer to a join or poll by bearer token, else None (the stack answers)."""
+    def answer(self, request) -> tuple[list[tuple[str, str]], bytes] | None:
+        """Return the headers and body of the 200 answer to a join or poll by bearer token, else None (the stack answers).
+
+        The headers are plain pairs, Set-Cookie included, so that the WSGI path
+        (waitingroom.wsgi) writes them out without building a response.
+        """
         match = PATH.fullmatch(request.path_info)
         if match is None or request.method != ("POST" if match["join"] else "GET"):
             return None
@@ -122,10 +146,12 @@ class QueueMiddleware:
             return None
         if visit.state not in ANSWERED:
             return None
-        body = api.answer(visit, slug=slug, user_id=user_id, now=now)
-        response = JsonResponse(body, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})  # as DRF
-        api.set_pass_cookie(response, visit, token=body["pass"], now=now)
+        answer = api.answer(visit, slug=slug, user_id=user_id, now=now)
+        body = json.dumps(answer, separators=(",", ":"), ensure_ascii=False).encode()  # as DRF renders it
+        headers = [("Content-Type", "application/json"), *secure_headers(request, len(body))]
+        cookie = _pass_cookie(visit, token=answer["pass"], now=now)
+        if cookie is not None:
+            headers.append(("Set-Cookie", cookie))
         if visitor is not None and visitor.renewed:
-            response[visitors.HEADER] = visitor.renewed
-        secure_headers(request, response)
-        return response
+            headers.append((visitors.HEADER, visitor.renewed))
+        return headers, body

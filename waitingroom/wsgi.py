@@ -5,8 +5,8 @@ Django's handler still runs around it: the request_started and
 request_finished signals (which look at every database connection), the
 script prefix, the middleware chain's wrappers. Under gunicorn this answers
 the same requests with the same `QueueMiddleware.answer` — so the same status,
-body, cookie and headers, written out as WSGIHandler writes a response —
-before any of that. What it leaves (any request `answer` declines, and one
+body, cookie and headers, written out as WSGIHandler writes a response, but
+without building one — before any of that. What it leaves (any request `answer` declines, and one
 whose answer fails unexpectedly) goes to Django unchanged, marked so the
 middleware does not visit the store a second time.
 """
@@ -24,15 +24,14 @@ class QueueApplication:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith(PREFIX):
             try:
-                response = self.queue.answer(WSGIRequest(environ))
+                found = self.queue.answer(WSGIRequest(environ))
             except Exception:  # noqa: BLE001 - Django's handler answers it (and logs it) as it would without this path
-                response = None
+                found = None
             else:
-                if response is None:
+                if found is None:
                     environ[DECLINED] = True
-            if response is not None:
-                start_response(f"{response.status_code} {response.reason_phrase}", [
-                    *response.items(), *(("Set-Cookie", c.OutputString()) for c in response.cookies.values())])
-                # Its bytes, not the response: closing a response sends request_finished.
-                return [response.content]
+            if found is not None:
+                headers, body = found
+                start_response("200 OK", headers)
+                return [body]
         return self.application(environ, start_response)
