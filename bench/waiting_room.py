@@ -10,7 +10,11 @@ or the end (30 s after the last join), over 64 keep-alive connections, on uvloop
 Then, untimed, every admitted visitor buys with their pass, and 200 who were
 not admitted try without one.
 
-Printed: joins/s and polls/s with latency percentiles, PostgreSQL statements
+Printed: joins/s and polls/s with latency percentiles — polls/s twice: over
+the whole timed run (its first 10 s spent mostly on the joins, which are
+scheduled at 2,000/s), and over the polling phase alone (from the last join's
+answer to the end, when the server answers nothing but polls: its poll
+throughput) — PostgreSQL statements
 per join/poll (the scans and row writes of the bench database's tables in
 pg_stat_user_tables during the timed part — every statement of the app
 touches a table; must be 0 — beside its transactions in pg_stat_database,
@@ -21,7 +25,9 @@ generator and the Redis server (all of its clients), with the load average:
 on a busy machine compare those rather than the rates. Without
 --url it starts gunicorn itself (production settings, REDIS_URL with a key
 prefix of its own) in a new database beside DATABASE_URL's, dropped at the end.
-Target (2-core machine, load generator included): ≥ 2,000 polls/s, p99 ≤ 100 ms.
+Target (2-core machine, load generator included): ≥ 2,000 polls/s, p99 ≤ 100 ms;
+the verdict holds the whole run's figure to it, and says as well whether the
+polling phase alone meets it.
 """
 
 import argparse
@@ -99,14 +105,19 @@ def transactions(maintenance_url: str, database: str) -> int:
 
 
 async def visit_all(base_url: str, slug: str, tokens: list[str], *, start: float, join_seconds: float,
-                    poll_every: float, poll_seconds: float, connections: int) -> dict:
-    """Join every visitor on schedule from `start` (monotonic), poll each every `poll_every` s until admitted or the end."""
+                    poll_every: float, poll_seconds: float, connections: int, server_cpu=None) -> dict:
+    """Join every visitor on schedule from `start` (monotonic), poll each every `poll_every` s until admitted or the end.
+
+    `server_cpu`, a function returning the server's CPU seconds so far, is read
+    twice a second with the number of calls answered (`cpu_samples`).
+    """
     parts = urlsplit(base_url)
     end = start + join_seconds + poll_seconds
     due = [(start + i * join_seconds / len(tokens), i, "join") for i in range(len(tokens))]
     heapq.heapify(due)
     wake = asyncio.Event()
     latencies = {"join": [], "poll": []}
+    answered = {"join": [], "poll": []}  # when each call was answered (monotonic), in latencies' order
     statuses = collections.Counter()
     late = []
     admitted: dict[int, tuple[float, str]] = {}  # visitor -> (when seen admitted, pass)
@@ -145,6 +156,7 @@ async def visit_all(base_url: str, slug: str, tokens: list[str], *, start: float
                 started = time.perf_counter()
                 status, payload = await connection.request(method, path, b"" if method == "POST" else None, headers)
                 latencies[kind].append(time.perf_counter() - started)
+                answered[kind].append(time.monotonic())
                 body = json.loads(payload) if payload else {}
                 state = body.get("state")
                 statuses[(kind, status, state or body.get("code"))] += 1
@@ -162,9 +174,28 @@ async def visit_all(base_url: str, slug: str, tokens: list[str], *, start: float
         finally:
             connection.close()
 
-    await asyncio.gather(scheduler(), *(worker() for _ in range(connections)))
+    cpu_samples = []  # (monotonic, server CPU seconds, polls answered)
+    done = asyncio.Event()
+
+    async def sampler():
+        while server_cpu is not None:
+            cpu_samples.append((time.monotonic(), server_cpu(), len(answered["poll"])))
+            if done.is_set():
+                return
+            try:
+                await asyncio.wait_for(done.wait(), timeout=0.5)
+            except TimeoutError:
+                pass
+
+    async def load():
+        await asyncio.gather(scheduler(), *(worker() for _ in range(connections)))
+        done.set()
+
+    await asyncio.gather(load(), sampler())
     return {
-        "seconds": time.monotonic() - start, "latencies": latencies, "statuses": statuses, "late": late,
+        "cpu_samples": cpu_samples,
+        "seconds": time.monotonic() - start, "latencies": latencies, "answered": answered, "statuses": statuses,
+        "late": late,
         "admitted": admitted, "first_state": first_state, "positions": positions, "start": start, "end": end,
     }
 
@@ -256,6 +287,7 @@ def run(args, database_url: str) -> int:
         found = run_fast(visit_all(
             server.url, SLUG, tokens, start=start, join_seconds=args.join_seconds, poll_every=2.0,
             poll_seconds=args.poll_seconds, connections=args.connections,
+            server_cpu=server.cpu_seconds if server.process is not None else None,
         ))
         cpu_used = server.cpu_seconds() - cpu
         client_used, redis_used = time.process_time() - client_cpu, _redis_cpu_seconds() - redis_cpu
@@ -283,6 +315,10 @@ def run(args, database_url: str) -> int:
 
     joins, polls = found["latencies"]["join"], found["latencies"]["poll"]
     seconds = found["seconds"]
+    # The polling phase: from the last join's answer to the end, when the server answers polls only.
+    last_join = max(found["answered"]["join"], default=found["start"])
+    polling_seconds = max(found["start"] + seconds - last_join, 1e-9)
+    phase_polls = [latency for latency, when in zip(polls, found["answered"]["poll"]) if when > last_join]
     join_span = args.join_seconds
     # From the opening to the last call (later than planned when the load could not keep up).
     opened_for = max(found["seconds"] - OPENS_AFTER, 1e-9)
@@ -300,7 +336,10 @@ def run(args, database_url: str) -> int:
     print(f"waiting room: {len(tokens)} visitors join over {join_span:.0f} s, poll every 2 s for {args.poll_seconds:.0f} s "
           f"more; rate {RATE}/min, quota {QUOTA}, {args.connections} connections, server {server.url}")
     print(f"  joins       {len(joins):6d}  {len(joins) / join_span:.0f}/s scheduled  {harness.percentiles(joins)}")
-    print(f"  polls       {len(polls):6d}  {len(polls) / max(seconds, 1e-9):.0f}/s  {harness.percentiles(polls)}")
+    print(f"  polls       {len(polls):6d}  {len(polls) / max(seconds, 1e-9):.0f}/s over the whole run, joins' "
+          f"{join_span:.0f} s included  {harness.percentiles(polls)}")
+    print(f"  poll phase  {len(phase_polls):6d}  {len(phase_polls) / polling_seconds:.0f}/s over the {polling_seconds:.1f} s "
+          f"after the last join was answered (polls only)  {harness.percentiles(phase_polls)}")
     print(f"  all calls   {calls / max(seconds, 1e-9):.0f}/s over {seconds:.1f} s; client lateness "
           f"{harness.percentiles(found['late'])}")
     print(f"  answers     {dict(sorted(found['statuses'].items(), key=str))}")
@@ -314,16 +353,23 @@ def run(args, database_url: str) -> int:
     print(f"  sold out    told to {told_states.get('sold_out', 0)} of {len(told)} still waiting ({dict(told_states)})")
     print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
     if server.process is not None:
-        print(f"  server      {cpu_used * 1000 / max(calls, 1):.2f} ms CPU a call (gunicorn workers)")
+        # The polling phase's own figure: the join phase's mix (joins verify a token, polls mostly do not) and the
+        # share of each depend on how far the server keeps up, so a CPU a poll compares better between runs.
+        after = [sample for sample in found["cpu_samples"] if sample[0] >= last_join]
+        phase_cpu = (f"; polling phase {(after[-1][1] - after[0][1]) * 1000 / (after[-1][2] - after[0][2]):.2f} ms CPU "
+                     f"a poll" if len(after) >= 2 and after[-1][2] > after[0][2] else "")
+        print(f"  server      {cpu_used * 1000 / max(calls, 1):.2f} ms CPU a call (gunicorn workers){phase_cpu}")
     print(f"  client      {client_used * 1000 / max(calls, 1):.2f} ms CPU a call (this load generator); Redis "
           f"{redis_used * 1000 / max(calls, 1):.2f} ms (the whole redis-server, other clients included); "
           f"load {open('/proc/loadavg').read().split()[0]}")
     poll_rate = len(polls) / max(seconds, 1e-9)
     ok = (oversold == 0 and statements == 0 and stats["admitted"] <= RATE * opened_for / 60 + store.batch_size(RATE) + 1
           and len(joins) == len(tokens) and not in_order)
+    phase_rate = len(phase_polls) / polling_seconds
     verdict = ok and poll_rate >= 2000 and harness.p99(polls) <= 100
-    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 2,000 polls/s, p99 ≤ 100 ms, 0 statements, "
-          f"within the rate, 0 oversold)")
+    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 2,000 polls/s over the whole run, p99 ≤ 100 ms, "
+          f"0 statements, within the rate, 0 oversold); polling phase alone: "
+          f"{'PASS' if ok and phase_rate >= 2000 and harness.p99(phase_polls) <= 100 else 'FAIL'}")
     return 0 if ok else 1
 
 
