@@ -60,10 +60,10 @@ class Response(wsgi.Response):
         else:
             connection = "keep-alive"
         headers = [
-            "HTTP/%s.%s %s\r\n" % (self.req.version[0], self.req.version[1], self.status),
-            "Server: %s\r\n" % self.version,
-            "Date: %s\r\n" % Response._date[1],
-            "Connection: %s\r\n" % connection,
+            f"HTTP/{self.req.version[0]}.{self.req.version[1]} {self.status}\r\n",
+            f"Server: {self.version}\r\n",
+            f"Date: {Response._date[1]}\r\n",
+            f"Connection: {connection}\r\n",
         ]
         if self.chunked:
             headers.append("Transfer-Encoding: chunked\r\n")
@@ -71,8 +71,8 @@ class Response(wsgi.Response):
 
     def _head(self) -> bytes:
         tosend = self.default_headers()
-        tosend.extend(["%s: %s\r\n" % (k, v) for k, v in self.headers])
-        return util.to_bytestring("%s\r\n" % "".join(tosend), "latin-1")
+        tosend.extend([f"{k}: {v}\r\n" for k, v in self.headers])
+        return util.to_bytestring("".join(tosend) + "\r\n", "latin-1")
 
     def send_headers(self):
         if self.headers_sent:
@@ -276,9 +276,7 @@ class ThreadWorker(gthread.ThreadWorker):
                     self.alive = False
                     self._wake()
                 resp.force_close()
-            if not self.alive or not self.cfg.keepalive:
-                resp.force_close()
-            elif len(self.idle) >= self.max_keepalived:
+            if not self.alive or not self.cfg.keepalive or len(self.idle) >= self.max_keepalived:
                 resp.force_close()
 
             respiter = self.wsgi(environ, resp.start_response)
