@@ -35,9 +35,12 @@ import sys
 import threading
 import time
 from datetime import datetime
+from typing import ClassVar
 
 from gunicorn import util
-from gunicorn.http import wsgi
+from gunicorn.http import message, wsgi
+from gunicorn.http.body import LengthReader
+from gunicorn.http.parser import RequestParser
 from gunicorn.workers import gthread
 
 ONESHOT = select.EPOLLIN | select.EPOLLONESHOT
@@ -89,6 +92,28 @@ class Response(wsgi.Response):
             util.write(self.sock, head + arg)
             return
         super().write(arg)
+
+
+class Request(message.Request):
+    """gunicorn's request, remembering which peers may set forwarding headers instead of parsing the address each time."""
+
+    _trusted: ClassVar[dict] = {}  # peer address -> what _peer_trusted_for_forwarded answered; settings are fixed
+
+    def _peer_trusted_for_forwarded(self):
+        peer = self.peer_addr[0] if isinstance(self.peer_addr, tuple) else None
+        found = Request._trusted.get(peer)
+        if found is None:
+            if len(Request._trusted) > 10_000:
+                Request._trusted.clear()
+            found = Request._trusted[peer] = super()._peer_trusted_for_forwarded()
+        return found
+
+
+class TConn(gthread.TConn):
+    def init(self):
+        super().init()
+        if type(self.parser) is RequestParser:  # plain HTTP/1 (not HTTP/2)
+            self.parser.mesg_class = Request
 
 
 class ThreadWorker(gthread.ThreadWorker):
@@ -225,7 +250,7 @@ class ThreadWorker(gthread.ThreadWorker):
         client_sock.setblocking(True)
         with self.lock:
             self.nr_conns += 1
-        return gthread.TConn(self.cfg, client_sock, client_addr, listener.getsockname())
+        return TConn(self.cfg, client_sock, client_addr, listener.getsockname())
 
     def serve_connection(self, conn):
         """Serve the requests `conn` has sent, then arm it for its next one or close it."""
@@ -259,6 +284,15 @@ class ThreadWorker(gthread.ThreadWorker):
 
     def handle_exit(self, sig, frame):
         self.alive = False
+
+    def _keepalive_after(self, conn, keepalive):
+        # A request whose body has all been read off the socket (a GET's is empty) leaves nothing to drain:
+        # gunicorn's drain would still set and reset the socket's timeout, two system calls a request.
+        body = getattr(conn.parser.mesg, "body", None)
+        reader = getattr(body, "reader", None)
+        if keepalive and type(reader) is LengthReader and reader.length == 0 and not body.failed:
+            return True
+        return super()._keepalive_after(conn, keepalive)
 
     def handle_request(self, req, conn):
         # gunicorn's gthread handle_request, with the Response above and this worker's idle connections.

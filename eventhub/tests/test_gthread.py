@@ -155,6 +155,14 @@ def test_any_free_thread_serves_a_kept_alive_connection(worker, listener, app):
         client.close()
 
 
+def test_a_body_the_app_left_unread_is_drained_before_the_next_request(worker, listener):
+    client = _client(listener)
+    client.sendall(b"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello")
+    assert _answer(client).endswith(b"ok")
+    assert _ask(client).endswith(b"ok")  # parsed from where the next request starts, not from the body
+    client.close()
+
+
 def test_an_idle_connection_is_closed_after_its_keepalive_timeout(worker, listener):
     client = _client(listener)
     _ask(client)
