@@ -8,6 +8,7 @@ Staff read and change a room at `events/<slug>/waiting-room/`.
 """
 
 import datetime
+import functools
 import math
 import time
 import uuid
@@ -118,7 +119,13 @@ QueueSerializer = type("WaitingRoomQueueSerializer", (serializers.Serializer,), 
 def _moment(seconds: float | None) -> str | None:
     if seconds is None:
         return None
-    return timezone.localtime(datetime.datetime.fromtimestamp(seconds, datetime.UTC)).isoformat()
+    return _local_iso(seconds, timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=256)
+def _local_iso(seconds: float, zone) -> str:
+    # Every poll names the room's opening: the same moment in the same zone each time.
+    return timezone.localtime(datetime.datetime.fromtimestamp(seconds, datetime.UTC), zone).isoformat()
 
 
 def answer(visit: Visit, *, slug: str, user_id, now: float) -> dict:
