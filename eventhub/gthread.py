@@ -235,7 +235,13 @@ class ThreadWorker(gthread.ThreadWorker):
                     if conn is not None:
                         conn.data_ready = True  # epoll said so: no second wait
                 if conn is not None:
-                    self.serve_connection(conn)
+                    try:
+                        self.serve_connection(conn)
+                    except Exception:  # a thread that died here would never serve again
+                        self.log.exception("Error serving a connection")
+                        with self.lock:
+                            self.nr_conns -= 1
+                        conn.close()
 
     def accept(self, listener):
         """Return a new connection from `listener`, None when another worker (or thread) was quicker."""

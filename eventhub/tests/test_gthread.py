@@ -163,6 +163,28 @@ def test_a_body_the_app_left_unread_is_drained_before_the_next_request(worker, l
     client.close()
 
 
+def test_a_connection_that_fails_to_be_armed_again_is_closed_and_the_thread_serves_on(worker, listener, monkeypatch):
+    real = worker.arm
+    failed = []
+
+    def arm(conn):
+        if not failed:
+            failed.append(conn)
+            raise OSError("as if the socket were gone")
+        real(conn)
+
+    monkeypatch.setattr(worker, "arm", arm)
+    client = _client(listener)
+    assert _ask(client).endswith(b"ok")
+    assert client.recv(10) == b""  # closed
+    for _ in range(4):  # both threads still serve
+        other = _client(listener)
+        assert _ask(other).endswith(b"ok")
+        other.close()
+    _until(lambda: worker.nr_conns == 0)  # the failed one counted out too
+    client.close()
+
+
 def test_an_idle_connection_is_closed_after_its_keepalive_timeout(worker, listener):
     client = _client(listener)
     _ask(client)
