@@ -188,6 +188,7 @@ def test_a_connection_that_fails_to_be_armed_again_is_closed_and_the_thread_serv
 def test_an_idle_connection_is_closed_after_its_keepalive_timeout(worker, listener):
     client = _client(listener)
     _ask(client)
+    _until(lambda: len(worker.idle) == 1)  # armed again just after its answer went out
     worker.close_idle(time.monotonic())
     assert worker.nr_conns == 1  # not yet
     worker.close_idle(time.monotonic() + 6)
