@@ -288,6 +288,8 @@ def lock_buyer(*, user, event_id) -> None:
 def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool = False) -> Order:
     event = quote.event
     free = quote.total == 0
+    # With no voucher use or offer to write after them, the last seats commit with their UPDATE.
+    commit_with_seats = quote.voucher is None and waitlist_entry is None and seats.can_take_seats_and_commit()
     with transaction.atomic():
         lock_buyer(user=user, event_id=event.pk)
         if single and quote.lines[0].ticket.max_per_user == 1:
@@ -325,10 +327,15 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
         queued = not free and tasks.queued_in_transaction(tasks.send_registration_email)
         if queued:
             queue_order_received(order, registrations)
-        for line in sorted(quote.lines, key=lambda line: str(line.ticket.pk)):
+        lines = sorted(quote.lines, key=lambda line: str(line.ticket.pk))
+        for index, line in enumerate(lines):
             if claimed is not None and line.ticket.pk == claimed.ticket_id:
                 continue
-            if not seats.take_seats(ticket_id=line.ticket.pk, count=line.quantity):
+            if commit_with_seats and index == len(lines) - 1:
+                taken = seats.take_seats_and_commit(ticket_id=line.ticket.pk, count=line.quantity)
+            else:
+                taken = seats.take_seats(ticket_id=line.ticket.pk, count=line.quantity)
+            if not taken:
                 raise SoldOut(line.ticket)
         if quote.voucher is not None and not seats.take_voucher_use(voucher_id=quote.voucher.pk):
             raise _invalid_voucher(_("This promo code has been used up."))

@@ -8,7 +8,7 @@ orders naming the same ticket types in opposite orders from deadlocking.
 
 import functools
 
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import F, Q
 
 from events import soldout
@@ -33,6 +33,49 @@ def take_seats(*, ticket_id, count: int = 1) -> bool:
 def _take_seats_sql() -> str:
     table = connection.ops.quote_name(Ticket._meta.db_table)
     return f"UPDATE {table} SET sold = sold + %s WHERE id = %s AND sold <= quota - %s"
+
+
+# The CHECK constraint on Ticket that keeps `sold` within `quota`.
+SOLD_WITHIN_QUOTA = "ticket_sold_within_quota"
+
+
+def can_take_seats_and_commit() -> bool:
+    """Return whether `take_seats_and_commit` may end the transaction about to open (outermost, PostgreSQL)."""
+    # Two statements in one execute need client-side binding: Django's default (no `server_side_binding`).
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+    )
+
+
+def take_seats_and_commit(*, ticket_id, count: int = 1) -> bool:
+    """Take `count` seats of a ticket type and commit the transaction in the same round trip; False: none taken.
+
+    The last statement of a purchase, in an outermost transaction (see
+    `can_take_seats_and_commit`). Every buyer of a flash sale waits on this
+    one row: sent with the UPDATE, the COMMIT follows it inside PostgreSQL, so
+    the lock is held for microseconds rather than a round trip plus however
+    long this thread waits for the GIL or a CPU (several ms on a busy worker,
+    each of them every other sale's). With no condition to read back, the
+    quota's CHECK constraint refuses the seat: the error skips the COMMIT and
+    the transaction rolls back (the caller raises out of `atomic`).
+    """
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(_take_seats_and_commit_sql(), [count, ticket_id])
+        except IntegrityError as error:
+            if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) == SOLD_WITHIN_QUOTA:
+                return False
+            raise
+        # The ticket row was read just before; a deleted one would fail the commit on its foreign keys.
+        return cursor.rowcount == 1
+
+
+@functools.cache
+def _take_seats_and_commit_sql() -> str:
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    return f"UPDATE {table} SET sold = sold + %s WHERE id = %s; COMMIT"
 
 
 def release_seats(*, ticket_id, count: int = 1) -> None:
