@@ -37,10 +37,14 @@ class JWTAuthentication(authentication.JWTAuthentication):
         self.user_ttl = user_ttl
 
     def authenticate(self, request):
-        found = super().authenticate(request)
-        if found is None:
+        header = self.get_header(request)
+        raw = self.get_raw_token(header) if header is not None else None
+        if raw is None:
             return None
-        user, token = found
+        token = validated_token(request, raw)
+        if token is None:
+            token = self.get_validated_token(raw)
+        user = self.get_user(token)
         # A staff account whose token carries no second factor has none of its staff powers (STAFF_REQUIRE_2FA).
         return twofactor.mark(user, verified=bool(token.get(twofactor.OTP_CLAIM))), token
 
@@ -90,6 +94,17 @@ class JWTAuthentication(authentication.JWTAuthentication):
         if expired:
             raise AuthenticationFailed(_("The access token has expired."), code="token_expired")
         raise AuthenticationFailed(_("The access token is not valid."), code="token_not_valid")
+
+
+def remember_validated_token(request, raw: bytes, token) -> None:
+    """Keep the token `raw` validated to for the rest of `request`: its signature is checked once a request."""
+    request._validated_access_token = (raw, token)
+
+
+def validated_token(request, raw: bytes):
+    """Return the token `raw` was validated to earlier in `request`, or None."""
+    known = getattr(request, "_validated_access_token", None)
+    return known[1] if known is not None and known[0] == raw else None
 
 
 @functools.cache

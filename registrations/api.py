@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from accounts.authentication import JWTAuthentication
+from accounts.authentication import JWTAuthentication, remember_validated_token
 from audit import services as audit
 from events import permissions, soldout
 from events.models import Event, Ticket
@@ -155,6 +155,7 @@ def _known_sold_out(request) -> bool:
         return False
     try:
         token = authentication.get_validated_token(raw)
+        remember_validated_token(request, raw, token)  # authenticating the request later does not decode it again
         user_id = token[jwt_settings.USER_ID_CLAIM]
         ticket_id = _named_ticket_id(request.data)
     except (AuthenticationFailed, KeyError, ParseError):

@@ -66,6 +66,17 @@ def test_a_sale_is_seven_statements_committed_once(client_for, user):
     assert statements[-1].startswith('UPDATE "events_ticket" SET')
 
 
+def test_a_purchase_checks_its_access_token_once(client_for, user, monkeypatch):
+    from rest_framework_simplejwt.backends import TokenBackend
+
+    decode, decoded = TokenBackend.decode, []
+    monkeypatch.setattr(TokenBackend, "decode", lambda self, *args, **kwargs: decoded.append(1) or decode(self, *args, **kwargs))
+    # The sold-out board is asked before the account is read, and authenticating reuses what it validated.
+    response = client_for(user).post(REGISTRATIONS, {"ticket": str(TicketFactory().pk)}, format="json")
+    assert response.status_code == 201
+    assert len(decoded) == 1
+
+
 @pytest.mark.parametrize("make_ticket", [TicketFactory, FreeTicketFactory])
 def test_a_purchase_is_answered_as_the_registration_serializer_answers(client_for, user, make_ticket):
     ticket = make_ticket()
