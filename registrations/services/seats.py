@@ -49,8 +49,10 @@ def can_take_seats_and_commit() -> bool:
     )
 
 
-def take_seats_and_commit(*, ticket_id, count: int = 1) -> bool:
+def take_seats_and_commit(*, ticket_id, count: int = 1, after: tuple[str, list] | None = None) -> bool:
     """Take `count` seats of a ticket type and commit the transaction in the same round trip; False: none taken.
+
+    `after`: (sql, params) of statements to run first, in the same round trip (a purchase's rows).
 
     The last statement of a purchase, in an outermost transaction (see
     `can_take_seats_and_commit`). Every buyer of a flash sale waits on this
@@ -62,12 +64,17 @@ def take_seats_and_commit(*, ticket_id, count: int = 1) -> bool:
     the transaction rolls back (the caller raises out of `atomic`).
     """
     with connection.cursor() as cursor:
+        sql, params = _take_seats_and_commit_sql(), [count, ticket_id]
+        if after is not None:
+            sql, params = f"{after[0]}; {sql}", [*after[1], *params]
         try:
-            cursor.execute(_take_seats_and_commit_sql(), [count, ticket_id])
+            cursor.execute(sql, params)
         except IntegrityError as error:
             if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) == SOLD_WITHIN_QUOTA:
                 return False
             raise
+        while not cursor.statusmessage.startswith("UPDATE") and cursor.nextset():
+            pass  # on to the UPDATE's result, past those of `after`
         # The ticket row was read just before; a deleted one would fail the commit on its foreign keys.
         return cursor.rowcount == 1
 

@@ -77,10 +77,13 @@ def test_the_seat_is_taken_and_committed_in_one_round_trip(user):
     with CaptureQueriesContext(connection) as queries:
         services.reserve(ticket=Ticket.objects.select_related("event").get(pk=ticket.pk), user=user)
     sent = [query["sql"] for query in queries]
-    take_seat = next(i for i, sql in enumerate(sent) if sql.startswith('UPDATE "events_ticket" SET'))
+    take_seat = next(i for i, sql in enumerate(sent) if 'UPDATE "events_ticket" SET' in sql)
     # The ticket row is locked from this UPDATE to its COMMIT, within PostgreSQL: no round trip in between.
     # Django's own COMMIT follows, with nothing left to commit (the email task runs after it).
     assert sent[take_seat].endswith("; COMMIT") and sent[take_seat + 1] == "COMMIT"
+    # The order and its ticket are written in the same round trip, before it.
+    assert sent[take_seat].startswith('INSERT INTO "registrations_order"')
+    assert '; INSERT INTO "registrations_registration"' in sent[take_seat]
     assert Ticket.objects.get(pk=ticket.pk).sold == 1
 
 
