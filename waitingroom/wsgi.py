@@ -15,6 +15,10 @@ from django.core.handlers.wsgi import WSGIRequest
 
 from .middleware import DECLINED, PREFIX, QueueMiddleware
 
+# Set in the WSGI environ when this path answered: such a request leaves no reference cycles
+# (gunicorn.conf.py's post_request does not count it towards a full collection).
+ANSWERED = "eventhub.waiting_room.answered"
+
 
 class QueueApplication:
     def __init__(self, application):
@@ -32,6 +36,7 @@ class QueueApplication:
                     environ[DECLINED] = True
             if found is not None:
                 headers, body = found
+                environ[ANSWERED] = True
                 start_response("200 OK", headers)
                 return [body]
         return self.application(environ, start_response)

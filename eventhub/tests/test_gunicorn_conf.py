@@ -107,6 +107,22 @@ def test_each_worker_freezes_what_warm_up_loaded_then_collects_cycles_every_gc_e
     assert garbage() is None
 
 
+def test_the_waiting_rooms_answers_do_not_count_towards_a_collection(worker_hooks):
+    from waitingroom.wsgi import ANSWERED
+
+    config = worker_hooks()
+    config["post_worker_init"](worker=None)
+    gc.disable()
+    garbage = _cycle()
+
+    for _ in range(1000):
+        config["post_request"](None, None, {ANSWERED: True}, None)
+    assert garbage() is not None
+    for _ in range(config["gc_every"]):
+        config["post_request"](None, None, {}, None)
+    assert garbage() is None
+
+
 def test_its_collections_can_be_turned_off(monkeypatch, worker_hooks):
     monkeypatch.setenv("GUNICORN_GC_EVERY", "0")
     config = worker_hooks()

@@ -1,6 +1,7 @@
 """The queue's hot path at the WSGI level (eventhub/wsgi.py) answers exactly as Django would, with no SQL, on both stores."""
 
 import datetime
+import gc
 import time
 
 import pytest
@@ -14,7 +15,7 @@ from accounts.tests.factories import UserFactory
 from events.tests.factories import TicketFactory
 from waitingroom import middleware
 from waitingroom.store import get_store
-from waitingroom.wsgi import QueueApplication
+from waitingroom.wsgi import ANSWERED, QueueApplication
 
 from .test_api import FAST, _open
 
@@ -137,3 +138,23 @@ def test_an_unexpected_failure_is_left_to_django(ticket, stacks, monkeypatch):
     token = str(AccessToken.for_user(UserFactory()))
     path = f"/api/v1/waiting-room/{ticket.event.slug}/join/"
     assert _call(stacks["wsgi"], "POST", path, token)[0] == _call(stacks["full"], "POST", path, token)[0]
+
+
+def test_what_the_wsgi_path_answers_is_marked_and_leaves_no_reference_cycles(ticket, stacks):
+    _open(ticket.event)
+    token = str(AccessToken.for_user(UserFactory()))
+    path = f"/api/v1/waiting-room/{ticket.event.slug}/"
+    declined = RequestFactory().get(path, HTTP_AUTHORIZATION=f"Bearer {token}").environ
+    b"".join(stacks["wsgi"](declined, lambda *args: None))  # not in the queue yet: Django answers
+    assert ANSWERED not in declined
+    _call(stacks["wsgi"], "POST", path + "join/", token)
+    environs = [RequestFactory().get(path, HTTP_AUTHORIZATION=f"Bearer {token}").environ for _ in range(50)]
+    gc.collect()
+    gc.disable()
+    try:
+        for environ in environs:
+            b"".join(stacks["wsgi"](environ, lambda *args: None))
+        assert all(environ[ANSWERED] for environ in environs)
+        assert gc.collect() == 0  # so gunicorn.conf.py's post_request need not count them towards a collection
+    finally:
+        gc.enable()
