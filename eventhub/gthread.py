@@ -22,10 +22,11 @@ serves that connection's first request straight away (as gthread does). So a
 worker whose threads are all busy leaves new connections to the others: a
 burst of them (a flash sale opening, nginx opening upstream connections) does
 not pile onto whichever worker happened to be quickest, where its kept-alive
-buyers would then wait in line while the others idled. A free thread takes
-whatever epoll reports first, new connection or kept-alive request, in the
-order they became ready, so new connections are never starved by the
-kept-alive ones.
+buyers would then wait in line while the others idled. A free thread takes a
+connection waiting in the backlog first, else whatever epoll reports first: in
+epoll's ready list the listening socket would get one turn per round of the
+kept-alive requests, and at a burst of new connections the last of them would
+wait in the backlog through many such rounds.
 """
 
 import errno
@@ -219,29 +220,46 @@ class ThreadWorker(gthread.ThreadWorker):
         """One thread: wait for whichever connection is ready first, serve it, arm it again."""
         poll = self.epoll.poll
         while not self.stopped:
-            try:
-                events = poll(0.5, 1)
-            except OSError as e:  # the set closed as the worker stops
-                if e.errno == errno.EBADF or self.stopped:
-                    return
-                raise
-            for fd, _ in events:
-                listener = self.listeners.get(fd)
-                if listener is not None:
-                    conn = self.accept(listener)
-                else:
-                    with self.lock:
-                        conn = self.idle.pop(fd, None)
-                    if conn is not None:
-                        conn.data_ready = True  # epoll said so: no second wait
-                if conn is not None:
-                    try:
-                        self.serve_connection(conn)
-                    except Exception:  # a thread that died here would never serve again
-                        self.log.exception("Error serving a connection")
+            # A new connection first: in epoll's ready list the listening socket would get one turn in
+            # each round of the kept-alive requests, so at a burst (a sale opening: every buyer connects
+            # at once) the last connections would wait in the backlog for many rounds of the others.
+            conn = self.accept_waiting()
+            if conn is None:
+                try:
+                    events = poll(0.5, 1)
+                except OSError as e:  # the set closed as the worker stops
+                    if e.errno == errno.EBADF or self.stopped:
+                        return
+                    raise
+                for fd, _ in events:
+                    listener = self.listeners.get(fd)
+                    if listener is not None:
+                        conn = self.accept(listener)
+                    else:
                         with self.lock:
-                            self.nr_conns -= 1
-                        conn.close()
+                            conn = self.idle.pop(fd, None)
+                        if conn is not None:
+                            conn.data_ready = True  # epoll said so: no second wait
+            if conn is not None:
+                try:
+                    self.serve_connection(conn)
+                except Exception:  # a thread that died here would never serve again
+                    self.log.exception("Error serving a connection")
+                    with self.lock:
+                        self.nr_conns -= 1
+                    conn.close()
+
+    def accept_waiting(self):
+        """Return a connection waiting in a listening socket's backlog, None when there is none.
+
+        Only a free thread asks, so a worker whose threads are all busy still leaves new connections
+        to the others.
+        """
+        for listener in self.listeners.values():
+            conn = self.accept(listener)
+            if conn is not None:
+                return conn
+        return None
 
     def accept(self, listener):
         """Return a new connection from `listener`, None when another worker (or thread) was quicker."""

@@ -1,5 +1,6 @@
 """eventhub.gthread: threads wait on the connections themselves, and take a new one only while free."""
 
+import contextlib
 import os
 import select
 import socket
@@ -118,29 +119,63 @@ def test_it_leaves_new_connections_to_other_workers_while_its_threads_are_busy(w
         client.close()
 
 
-def test_a_new_connection_is_not_starved_by_kept_alive_ones(worker, listener):
+@contextlib.contextmanager
+def _hammering(listener, clients: int, path: str = "/"):
+    """Keep `clients` kept-alive connections asking for `path` one request after another, until the block ends."""
     stop = threading.Event()
 
     def hammer():
         client = _client(listener)
         while not stop.is_set():
-            _ask(client)
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+            _answer(client)
         client.close()
 
-    busy = [threading.Thread(target=hammer) for _ in range(4)]
+    busy = [threading.Thread(target=hammer) for _ in range(clients)]
     for thread in busy:
         thread.start()
     try:
+        yield
+    finally:
+        stop.set()
+        for thread in busy:
+            thread.join()
+
+
+def test_a_new_connection_is_not_starved_by_kept_alive_ones(worker, listener):
+    with _hammering(listener, 4):
         time.sleep(0.2)
         started = time.monotonic()
         client = _client(listener)
         assert _ask(client).endswith(b"ok")
         assert time.monotonic() - started < 1.0
         client.close()
-    finally:
-        stop.set()
-        for thread in busy:
-            thread.join()
+
+
+def test_a_burst_of_new_connections_is_taken_before_the_kept_alive_requests(worker, listener):
+    served = []
+
+    def app(environ, start_response):
+        time.sleep(0.002)
+        served.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    worker.wsgi = app
+    with _hammering(listener, 6, "/old"):
+        _until(lambda: served.count("/old") > 20)
+        worker.set_accept_enabled(False)  # as a worker at worker_connections: they queue in the backlog
+        burst = [_client(listener) for _ in range(10)]
+        for client in burst:
+            client.sendall(b"GET /new HTTP/1.1\r\nHost: test\r\n\r\n")
+        worker.set_accept_enabled(True)
+        assert all(_answer(client).endswith(b"ok") for client in burst)
+    first, last = served.index("/new"), len(served) - 1 - served[::-1].index("/new")
+    # Taking turns with the six kept-alive connections, the burst would see dozens of their requests
+    # served among its own; first, only those already being served as it arrived.
+    assert served[first:last + 1].count("/old") <= 4
+    for client in burst:
+        client.close()
 
 
 def test_any_free_thread_serves_a_kept_alive_connection(worker, listener, app):
