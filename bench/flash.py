@@ -115,6 +115,7 @@ def run(args) -> int:
     print(f"  throughput  {rate:.0f} requests/s ({seconds:.2f} s)")
     print(f"  sales       {len(sales):4d}  {harness.percentiles(sales)}")
     print(f"  refusals    {len(refusals):4d}  {harness.percentiles(refusals)}")
+    print(f"  all         {len(answers):4d}  {harness.percentiles([a.seconds for a in answers])}")
     print(f"  answers     {dict(sorted(codes.items(), key=str))}")
     print(f"  database    sold={ticket.sold} held={held} quota={ticket.quota} oversold={oversold}")
     if rss:
