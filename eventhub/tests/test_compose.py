@@ -169,6 +169,14 @@ def test_env_example_lists_every_variable_settings_read():
     assert read - listed == set()
 
 
+def test_env_example_lists_every_variable_gunicorn_reads():
+    read = set(re.findall(r'"(GUNICORN_[A-Z0-9_]*)"', (ROOT / "gunicorn.conf.py").read_text()))
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), flags=re.MULTILINE))
+
+    assert read, "no GUNICORN_* reads found in gunicorn.conf.py"
+    assert read - listed == set()
+
+
 def test_a_plain_copy_of_the_example_environment_validates(tmp_path):
     """`cp .env.example .env && docker-compose config -q` works before any secret is filled in."""
     binary = _docker_compose()
