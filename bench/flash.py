@@ -30,7 +30,7 @@ BUYERS, QUOTA, CONCURRENCY = 1000, 100, 50
 DOMAIN = "flash.bench.eventhub.local"
 
 
-def prepare():
+def prepare(*, buyers: int = BUYERS, quota: int = QUOTA):
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
     from rest_framework_simplejwt.tokens import AccessToken
@@ -42,10 +42,10 @@ def prepare():
     event = Event.objects.create(
         title="Flash sale bench", slug="flash-sale-bench", event_date=timezone.now() + datetime.timedelta(days=7)
     )
-    ticket = Ticket.objects.create(event=event, name="Early bird", price=Decimal("150000"), quota=QUOTA)
+    ticket = Ticket.objects.create(event=event, name="Early bird", price=Decimal("150000"), quota=quota)
     unusable = make_password(None)
     users = User.objects.bulk_create(
-        [User(email=f"buyer{n}@{DOMAIN}", full_name=f"Buyer {n}", password=unusable) for n in range(BUYERS)]
+        [User(email=f"buyer{n}@{DOMAIN}", full_name=f"Buyer {n}", password=unusable) for n in range(buyers)]
     )
     tokens = [str(AccessToken.for_user(user)) for user in users]
     return ticket, tokens
@@ -69,13 +69,18 @@ def main():
 def options(parser) -> None:
     parser.add_argument("--servers", type=int, default=1, help="gunicorn servers behind nginx (default 1, no nginx)")
     parser.add_argument("--nginx", action="store_true", help="put nginx in front even of one server")
+    parser.add_argument("--buyers", type=int, default=BUYERS, help=f"buyers, each posting once (default {BUYERS})")
+    parser.add_argument("--quota", type=int, default=QUOTA,
+                        help=f"seats (default {QUOTA}); --quota equal to --buyers measures sales alone. "
+                             "The verdict is the target's only at the defaults")
 
 
 def run(args) -> int:
     from events.models import Ticket
     from registrations.models import Registration
 
-    ticket, tokens = prepare()
+    buyers, quota = args.buyers, args.quota
+    ticket, tokens = prepare(buyers=buyers, quota=quota)
     behind_nginx = not args.url and (args.servers > 1 or args.nginx)
     if behind_nginx:
         server = harness.start_servers(count=args.servers, port=args.port, workers=args.workers, threads=args.threads)
@@ -111,7 +116,7 @@ def run(args) -> int:
     rate = len(answers) / seconds
 
     where = f"{args.servers} servers × {args.workers} workers behind nginx {server.url}" if behind_nginx else server.url
-    print(f"flash sale: {len(answers)} buyers, {CONCURRENCY} concurrent, quota {QUOTA}, server {where}")
+    print(f"flash sale: {len(answers)} buyers, {CONCURRENCY} concurrent, quota {quota}, server {where}")
     print(f"  throughput  {rate:.0f} requests/s ({seconds:.2f} s)")
     print(f"  sales       {len(sales):4d}  {harness.percentiles(sales)}")
     print(f"  refusals    {len(refusals):4d}  {harness.percentiles(refusals)}")
@@ -126,9 +131,13 @@ def run(args) -> int:
         print(f"  nginx       {nginx_ms:.1f} ms CPU a request (TLS, proxying); "
               f"gunicorn CPU by server {', '.join(f'{s:.1f} s' for s in by_server)} (nginx balances over both)")
     everything = [a.seconds for a in answers]
-    ok = oversold == 0 and ticket.sold == held == QUOTA and len(sales) == QUOTA and len(refusals) == BUYERS - QUOTA
-    verdict = ok and rate >= 560 and harness.p99(everything) <= 250
-    print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 560 req/s, p99 ≤ 250 ms, 100 sold, 0 oversold)")
+    sold = min(quota, buyers)
+    ok = oversold == 0 and ticket.sold == held == sold and len(sales) == sold and len(refusals) == buyers - sold
+    if (buyers, quota) == (BUYERS, QUOTA):
+        verdict = ok and rate >= 560 and harness.p99(everything) <= 250
+        print(f"  verdict     {'PASS' if verdict else 'FAIL'} (target ≥ 560 req/s, p99 ≤ 250 ms, 100 sold, 0 oversold)")
+    else:
+        print(f"  verdict     {'counts right' if ok else 'FAIL'} ({sold} sold, 0 oversold; the target is for the defaults)")
     cleanup()
     return 0 if ok else 1
 
