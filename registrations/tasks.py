@@ -37,6 +37,52 @@ def queued_in_transaction(task_) -> bool:
     return isinstance(task_.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
 
 
+def task_row(task_, *args, **kwargs):
+    """Return the django-tasks-db row that `task_.enqueue(*args, **kwargs)` would write, not yet written.
+
+    For a caller that sends its INSERT (`eventhub.inserts.statement`) with
+    other statements in one round trip; call `row_written(row)` once it is.
+    Built as `DatabaseBackend.enqueue` builds it (the task validated, the
+    backend's id, the task's priority, queue, `run_after` and path), and
+    `pre_save` is sent as `objects.create` sends it (the library's receiver
+    turns no `run_after` into its far-future date). Only for a backend
+    `queued_in_transaction` accepts; a test compares such a row field by
+    field with one the backend writes.
+    """
+    from django.db import DEFAULT_DB_ALIAS
+    from django.db.models.signals import pre_save
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_.get_backend()
+    backend.validate_task(task_)
+    row = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+        priority=task_.priority,
+        task_path=task_.module_path,
+        queue_name=task_.queue_name,
+        run_after=task_.run_after,
+        backend_name=backend.alias,
+    )
+    pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
+    return row
+
+
+def row_written(row) -> None:
+    """Finish what `enqueue` does once a `task_row` is written: `post_save`, then the `task_enqueued` signal."""
+    from django.db import DEFAULT_DB_ALIAS
+    from django.db.models.signals import post_save
+    from django.tasks import task_backends
+    from django_tasks_db.compat import task_enqueued
+
+    from eventhub import inserts
+
+    inserts.saved([row])
+    post_save.send(sender=type(row), instance=row, created=True, update_fields=None, raw=False, using=DEFAULT_DB_ALIAS)
+    task_enqueued.send(type(task_backends[row.backend_name]), task_result=row.task_result)
+
+
 @task(queue_name="email")
 def send_registration_email(registration_id: str, kind: str, attempt: int = 1) -> None:
     """Send one registration email (`received`, `ticket`, `cancelled`), retrying with backoff on failure."""

@@ -45,10 +45,15 @@ def announce_order_created(order: Order, registrations: list[Registration], *, q
 
 def queue_order_received(order: Order, registrations: list[Registration]) -> None:
     """Queue the email telling the buyer a just-placed order awaits payment (`registrations`: all of it)."""
+    task_, args = order_received(order, registrations)
+    task_.enqueue(*args)
+
+
+def order_received(order: Order, registrations: list[Registration]) -> tuple:
+    """Return the task and arguments of the email telling the buyer a just-placed order awaits payment."""
     if _single(order, registrations, whole=True):
-        tasks.send_registration_email.enqueue(str(registrations[0].pk), "received")
-    else:
-        tasks.send_order_email.enqueue(str(order.pk), "received")
+        return tasks.send_registration_email, (str(registrations[0].pk), "received")
+    return tasks.send_order_email, (str(order.pk), "received")
 
 
 def announce_order_paid(order: Order, registrations: list[Registration], *, created: bool = False) -> None:

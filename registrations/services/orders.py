@@ -28,7 +28,7 @@ from eventhub import inserts
 from .. import qr, tasks
 from ..models import Order, Registration, Voucher, WaitlistEntry
 from . import seats
-from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid, queue_order_received
+from .announcements import announce_order_cancelled, announce_order_created, announce_order_paid, order_received
 from .reservations import (
     CancelReason,
     RegistrationError,
@@ -324,11 +324,16 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
         # A database task queue takes the email in this transaction, before the seats are taken (the
         # ticket rows stay locked no longer): it commits with the order, in its commit, or not at all.
         queued = not free and tasks.queued_in_transaction(tasks.send_registration_email)
+        # The order, its tickets and its email's task row, written by hand (the ORM compiling them cost
+        # more than the rest of the purchase): sent with the last seats' UPDATE and COMMIT when they
+        # commit together.
+        task_row = None
         if queued:
-            queue_order_received(order, registrations)
-        # The order and its tickets, written by hand (the ORM compiling them cost more than the rest of
-        # the purchase): sent with the last seats' UPDATE and COMMIT when they commit together.
+            task_, args = order_received(order, registrations)
+            task_row = tasks.task_row(task_, *args)
         rows = [inserts.statement([order]), inserts.statement(registrations)]
+        if task_row is not None:
+            rows.append(inserts.statement([task_row]))
         if not commit_with_seats:
             with connection.cursor() as cursor:
                 for sql, params in rows:
@@ -349,6 +354,8 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
             WaitlistEntry.objects.filter(pk=claimed.pk).update(status=WaitlistEntry.Status.CLAIMED, order=order,
                                                                updated_at=now)
     inserts.saved([order, *registrations])
+    if task_row is not None:
+        tasks.row_written(task_row)  # what `enqueue` does once its row is written
     order.lines = registrations
     # A holder is never refused from the sold-out board's memory (they hear `already_registered`).
     transaction.on_commit(lambda: soldout.add_holder(event_id=event.pk, user_id=user.pk))

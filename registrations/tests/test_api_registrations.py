@@ -60,8 +60,9 @@ def test_a_sale_is_seven_statements_committed_once(client_for, user):
     assert sum(line.startswith("SAVEPOINT") for line in sql) == 1
     statements = [line for line in sql if "SAVEPOINT" not in line]
     # The buyer and the ticket type read; their purchases serialised; their holds read; the order and
-    # its ticket written (and, with the database task queue, its email); the seat taken last, so that
-    # its row stays locked only until the commit.
+    # its ticket written (with the database task queue, its email's task row too, in the same round
+    # trip as the seat outside tests); the seat taken last, so that its row stays locked only until
+    # the commit.
     assert len(statements) == 7, statements
     assert statements[-1].startswith('UPDATE "events_ticket" SET')
 

@@ -1,6 +1,7 @@
 """A purchase's email with the database task queue: queued in the purchase's own transaction, never without it."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
@@ -33,11 +34,12 @@ def test_the_received_email_is_queued_inside_the_purchase_and_commits_once(datab
                                         user=UserFactory())
     statements = [q["sql"] for q in queries]
     assert _emails() == [(str(registration.pk), "received")]
-    # One transaction: the task row is written before the seat is taken, and there is a single COMMIT.
-    insert_task = next(i for i, sql in enumerate(statements) if "dbtaskresult" in sql)
-    take_seat = next(i for i, sql in enumerate(statements) if 'UPDATE "events_ticket"' in sql)
-    assert insert_task < take_seat < statements.index("COMMIT")
-    assert statements.count("COMMIT") == 1
+    # One transaction: the task row is written before the seat is taken, in the round trip that takes it
+    # and commits, and there is a single COMMIT.
+    last = next(sql for sql in statements if 'UPDATE "events_ticket"' in sql)
+    assert sum("dbtaskresult" in sql for sql in statements) == 1
+    assert last.index("dbtaskresult") < last.index('UPDATE "events_ticket"') < last.index("COMMIT")
+    assert statements.count("COMMIT") == 1  # Django's (psycopg sends none: the server has committed)
     assert not [sql for sql in statements if "COUNT(" in sql]  # a just-placed order is known whole
 
 
@@ -65,3 +67,51 @@ def test_a_purchase_refused_after_its_rows_were_written_queues_no_email(database
 def test_the_immediate_backend_still_sends_after_the_commit():
     # `make run` and the tests run a task at once: its email must wait for the commit (no mail under a row lock).
     assert not tasks.queued_in_transaction(tasks.send_registration_email)
+
+
+def _row(pk) -> dict:
+    return DBTaskResult.objects.filter(pk=pk).values().get()
+
+
+@pytest.mark.parametrize("quantity", [1, 2])
+def test_a_purchase_writes_its_task_row_as_the_backend_enqueue_writes_it(database_queue, mailoutbox, quantity):
+    # The purchase writes the row by hand in its last round trip: it must be the row the library's
+    # own `enqueue` writes, send the signal it sends, and be run by its worker.
+    from django.tasks.signals import task_enqueued
+    from django_tasks_db import DatabaseBackend
+
+    heard = []
+    receiver = lambda sender, task_result, **kwargs: heard.append((sender, task_result))  # noqa: E731
+    task_enqueued.connect(receiver)
+    try:
+        ticket = TicketFactory(quota=5, max_per_user=2)
+        if quantity == 1:
+            purchase = services.reserve(ticket=Ticket.objects.select_related("event").get(pk=ticket.pk),
+                                        user=UserFactory())
+            task_, args = tasks.send_registration_email, (str(purchase.pk), "received")
+        else:
+            purchase = services.place_order(user=UserFactory(), event=ticket.event, items=[services.Item(ticket, 2)])
+            task_, args = tasks.send_order_email, (str(purchase.pk), "received")
+        (ours,) = DBTaskResult.objects.all()
+        theirs = task_.enqueue(*args)
+    finally:
+        task_enqueued.disconnect(receiver)
+
+    written, expected = _row(ours.pk), _row(theirs.id)
+    assert set(written) == set(expected)
+    assert isinstance(written["id"], type(expected["id"])) and written["id"].version == expected["id"].version
+    assert abs(written["enqueued_at"] - expected["enqueued_at"]).total_seconds() < 60
+    differ = {"id", "enqueued_at"}
+    assert {k: v for k, v in written.items() if k not in differ} == {k: v for k, v in expected.items() if k not in differ}
+    # The signal, as the backend sends it: from its class, with the row's result.
+    assert [sender for sender, _ in heard] == [DatabaseBackend, DatabaseBackend]
+    sent = heard[0][1]
+    assert (str(sent.id), sent.args, sent.kwargs, sent.status) == (str(ours.pk), list(args), {}, theirs.status)
+    assert sent.task.module_path == task_.module_path
+
+    DBTaskResult.objects.filter(pk=theirs.id).delete()
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    assert DBTaskResult.objects.get(pk=ours.pk).status == "SUCCESSFUL"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [Registration.objects.filter(order__pk=getattr(purchase, "order_id", purchase.pk))
+                                .first().user.email]
