@@ -33,6 +33,8 @@ from .reservations import (
     CancelReason,
     RegistrationError,
     Status,
+    held_params,
+    held_sql,
     release_own_expired_hold,
 )
 
@@ -279,21 +281,51 @@ def place_order(
         raise _sold_out(refused.ticket) from None
 
 
+_LOCK_BUYER_SQL = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+
+
+def _buyer_key(*, user, event_id) -> str:
+    return f"buyer:{user.pk}:{event_id}"
+
+
 def lock_buyer(*, user, event_id) -> None:
     """Serialise one buyer's purchases for one event until the transaction ends (their limits are counted)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"buyer:{user.pk}:{event_id}"])
+            cursor.execute(_LOCK_BUYER_SQL, [_buyer_key(user=user, event_id=event_id)])
+
+
+def _begin_sale(*, user, event_id) -> list[tuple]:
+    """Begin a sale's transaction, lock the buyer and return their active holds of the event, in one round trip.
+
+    The transaction is the sale's own (Django's connection stays in
+    autocommit, see `seats.own_transaction`): `take_seats_and_commit` ends it.
+    """
+    sql = f"BEGIN; {_LOCK_BUYER_SQL}; {held_sql()}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_buyer_key(user=user, event_id=event_id), *held_params(user_id=user.pk, event_id=event_id)])
+        while cursor.nextset():
+            pass  # on to the holds, past BEGIN's and the lock's results
+        return cursor.fetchall()
 
 
 def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool = False) -> Order:
     event = quote.event
-    free = quote.total == 0
     # With no voucher use or offer to write after them, the last seats commit with their UPDATE.
     commit_with_seats = quote.voucher is None and waitlist_entry is None and seats.can_take_seats_and_commit()
+    one_each = single and quote.lines[0].ticket.max_per_user == 1
+    if one_each and commit_with_seats and seats.can_begin_own_transaction():
+        # A sale's hot path: BEGIN, the buyer's lock and their holds in the first round trip, the rows,
+        # the seat and COMMIT in the second. A buyer holding anything takes the path below.
+        with seats.own_transaction():
+            if not _begin_sale(user=user, event_id=event.pk):
+                _check_limits(user=user, event=event, items=[Item(quote.lines[0].ticket, 1)], held={})
+                written = _write(user=user, quote=quote, attendees=attendees, claimed=None, now=now,
+                                 commit_with_seats=True)
+                return _placed(user=user, event=event, written=written)
     with transaction.atomic():
         lock_buyer(user=user, event_id=event.pk)
-        if single and quote.lines[0].ticket.max_per_user == 1:
+        if one_each:
             # One statement on a sale's hot path; the buyer holds nothing (else refused) once it passes.
             release_own_expired_hold(ticket=quote.lines[0].ticket, user=user, now=now)
             held = {}
@@ -302,57 +334,77 @@ def _place(*, user, quote: Quote, attendees, waitlist_entry, now, single: bool =
         items = [Item(line.ticket, line.quantity) for line in quote.lines]
         _check_limits(user=user, event=event, items=items, held=held)
         claimed = _lock_offer(waitlist_entry, user=user, items=items, now=now) if waitlist_entry else None
-        order = Order(
-            user=user, event=event, voucher=quote.voucher, subtotal=quote.subtotal, discount=quote.discount,
-            total=quote.total, status=OrderStatus.PAID if free else OrderStatus.PENDING,
-            paid_at=now if free else None,
-            expires_at=None if free else now + datetime.timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
-        )
-        registrations = []
-        people = iter(attendees or [])
-        for line in quote.lines:
-            for amount in _seat_amounts(line):
-                person = next(people, None) or Attendee()
-                registration = Registration(
-                    order=order, user=user, event=event, ticket=line.ticket, amount=amount,
-                    attendee_name=person.name.strip() or user.full_name,
-                    attendee_email=person.email.strip() or user.email,
-                    status=Status.PAID if free else Status.PENDING, paid_at=order.paid_at, expires_at=order.expires_at,
-                )
-                registration.qr_code = qr.sign(registration.id)
-                registrations.append(registration)
-        # A database task queue takes the email in this transaction, before the seats are taken (the
-        # ticket rows stay locked no longer): it commits with the order, in its commit, or not at all.
-        queued = not free and tasks.queued_in_transaction(tasks.send_registration_email)
-        # The order, its tickets and its email's task row, written by hand (the ORM compiling them cost
-        # more than the rest of the purchase): sent with the last seats' UPDATE and COMMIT when they
-        # commit together.
-        task_row = None
-        if queued:
-            task_, args = order_received(order, registrations)
-            task_row = tasks.task_row(task_, *args)
-        rows = [inserts.statement([order]), inserts.statement(registrations)]
-        if task_row is not None:
-            rows.append(inserts.statement([task_row]))
-        if not commit_with_seats:
-            with connection.cursor() as cursor:
-                for sql, params in rows:
-                    cursor.execute(sql, params)
-        lines = sorted(quote.lines, key=lambda line: str(line.ticket.pk))
-        for index, line in enumerate(lines):
-            if claimed is not None and line.ticket.pk == claimed.ticket_id:
-                continue
-            if commit_with_seats and index == len(lines) - 1:
-                taken = seats.take_seats_and_commit(ticket_id=line.ticket.pk, count=line.quantity, after=_joined(*rows))
-            else:
-                taken = seats.take_seats(ticket_id=line.ticket.pk, count=line.quantity)
-            if not taken:
-                raise SoldOut(line.ticket)
+        written = _write(user=user, quote=quote, attendees=attendees, claimed=claimed, now=now,
+                         commit_with_seats=commit_with_seats)
+        order = written[0]
         if quote.voucher is not None and not seats.take_voucher_use(voucher_id=quote.voucher.pk):
             raise _invalid_voucher(_("This promo code has been used up."))
         if claimed is not None:
             WaitlistEntry.objects.filter(pk=claimed.pk).update(status=WaitlistEntry.Status.CLAIMED, order=order,
                                                                updated_at=now)
+    return _placed(user=user, event=event, written=written)
+
+
+def _write(*, user, quote: Quote, attendees, claimed, now, commit_with_seats: bool) -> tuple:
+    """Write an order, its tickets and its email's task row, and take the seats (`SoldOut` if refused).
+
+    Return (order, registrations, queued, task_row) for `_placed`. With
+    `commit_with_seats`, the last seats' UPDATE commits the transaction.
+    """
+    event = quote.event
+    free = quote.total == 0
+    order = Order(
+        user=user, event=event, voucher=quote.voucher, subtotal=quote.subtotal, discount=quote.discount,
+        total=quote.total, status=OrderStatus.PAID if free else OrderStatus.PENDING,
+        paid_at=now if free else None,
+        expires_at=None if free else now + datetime.timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES),
+    )
+    registrations = []
+    people = iter(attendees or [])
+    for line in quote.lines:
+        for amount in _seat_amounts(line):
+            person = next(people, None) or Attendee()
+            registration = Registration(
+                order=order, user=user, event=event, ticket=line.ticket, amount=amount,
+                attendee_name=person.name.strip() or user.full_name,
+                attendee_email=person.email.strip() or user.email,
+                status=Status.PAID if free else Status.PENDING, paid_at=order.paid_at, expires_at=order.expires_at,
+            )
+            registration.qr_code = qr.sign(registration.id)
+            registrations.append(registration)
+    # A database task queue takes the email in this transaction, before the seats are taken (the
+    # ticket rows stay locked no longer): it commits with the order, in its commit, or not at all.
+    queued = not free and tasks.queued_in_transaction(tasks.send_registration_email)
+    # The order, its tickets and its email's task row, written by hand (the ORM compiling them cost
+    # more than the rest of the purchase): sent with the last seats' UPDATE and COMMIT when they
+    # commit together.
+    task_row = None
+    if queued:
+        task_, args = order_received(order, registrations)
+        task_row = tasks.task_row(task_, *args)
+    rows = [inserts.statement([order]), inserts.statement(registrations)]
+    if task_row is not None:
+        rows.append(inserts.statement([task_row]))
+    if not commit_with_seats:
+        with connection.cursor() as cursor:
+            for sql, params in rows:
+                cursor.execute(sql, params)
+    lines = sorted(quote.lines, key=lambda line: str(line.ticket.pk))
+    for index, line in enumerate(lines):
+        if claimed is not None and line.ticket.pk == claimed.ticket_id:
+            continue
+        if commit_with_seats and index == len(lines) - 1:
+            taken = seats.take_seats_and_commit(ticket_id=line.ticket.pk, count=line.quantity, after=_joined(*rows))
+        else:
+            taken = seats.take_seats(ticket_id=line.ticket.pk, count=line.quantity)
+        if not taken:
+            raise SoldOut(line.ticket)
+    return order, registrations, queued, task_row
+
+
+def _placed(*, user, event: Event, written: tuple) -> Order:
+    """Finish a placed order once its transaction is over: rows marked saved, what follows its commit."""
+    order, registrations, queued, task_row = written
     inserts.saved([order, *registrations])
     if task_row is not None:
         tasks.row_written(task_row)  # what `enqueue` does once its row is written

@@ -92,12 +92,18 @@ def _held(*, user_id, event_id) -> list[tuple]:
             user_id=user_id, event_id=event_id, status__in=Registration.ACTIVE_STATUSES
         ).values_list("status", "expires_at"))
     with connection.cursor() as cursor:
-        cursor.execute(_held_sql(), [user_id, event_id, list(Registration.ACTIVE_STATUSES)])
+        cursor.execute(held_sql(), held_params(user_id=user_id, event_id=event_id))
         return cursor.fetchall()
 
 
+def held_params(*, user_id, event_id) -> list:
+    """Return the parameters of `held_sql` for one buyer and event."""
+    return [user_id, event_id, list(Registration.ACTIVE_STATUSES)]
+
+
 @functools.cache
-def _held_sql() -> str:
+def held_sql() -> str:
+    """Return the SELECT of (status, expires_at) of a buyer's active registrations for an event (PostgreSQL)."""
     # Written once, as the ORM would: compiling it cost more than PostgreSQL running it.
     return (f"SELECT status, expires_at FROM {connection.ops.quote_name(Registration._meta.db_table)}"
             " WHERE user_id = %s AND event_id = %s AND status = ANY(%s)")

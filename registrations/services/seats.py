@@ -6,15 +6,20 @@ the voucher row. Taking ticket rows in one fixed order is what keeps two
 orders naming the same ticket types in opposite orders from deadlocking.
 """
 
+import contextlib
 import functools
+import logging
 
 from django.db import IntegrityError, connection
 from django.db.models import F, Q
+from psycopg.pq import TransactionStatus
 
 from events import soldout
 from events.models import Ticket
 
 from ..models import Voucher
+
+logger = logging.getLogger(__name__)
 
 
 def take_seats(*, ticket_id, count: int = 1) -> bool:
@@ -49,13 +54,56 @@ def can_take_seats_and_commit() -> bool:
     )
 
 
+def can_begin_own_transaction() -> bool:
+    """Return whether a purchase may send BEGIN itself, with its first statements (see `own_transaction`).
+
+    Django's connection must be in autocommit, outside any transaction, and
+    psycopg's BEGIN plain (no isolation level or access mode of its own).
+    """
+    raw = connection.connection
+    return (
+        connection.vendor == "postgresql"
+        and raw is not None
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+        and raw.info.transaction_status == TransactionStatus.IDLE
+        and raw.isolation_level is None and raw.read_only is None and raw.deferrable is None
+    )
+
+
+@contextlib.contextmanager
+def own_transaction():
+    """Leave no transaction open behind a purchase that began one itself: ROLLBACK unless it committed.
+
+    psycopg sends its own BEGIN in a round trip of its own when Django opens a
+    transaction; a sale sends BEGIN with its first statements instead, while
+    Django's connection stays in autocommit (`can_begin_own_transaction`),
+    and `take_seats_and_commit` ends it. Django knows nothing of that
+    transaction, so whatever leaves this block before the COMMIT (a refusal,
+    an error, the buyer's holds to look at under Django's own transaction)
+    rolls it back here; a connection that cannot roll back is closed, never
+    handed to the next request with a transaction open.
+    """
+    try:
+        yield
+    finally:
+        raw = connection.connection
+        if raw is not None and raw.info.transaction_status != TransactionStatus.IDLE:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("ROLLBACK")
+            except Exception:
+                logger.exception("Rolling back a purchase's own transaction failed: closing the connection")
+                connection.close()
+
+
 def take_seats_and_commit(*, ticket_id, count: int = 1, after: tuple[str, list] | None = None) -> bool:
     """Take `count` seats of a ticket type and commit the transaction in the same round trip; False: none taken.
 
     `after`: (sql, params) of statements to run first, in the same round trip (a purchase's rows).
 
     The last statement of a purchase, in an outermost transaction (see
-    `can_take_seats_and_commit`). Every buyer of a flash sale waits on this
+    `can_take_seats_and_commit`), Django's or the purchase's own (`own_transaction`). Every buyer of a flash sale waits on this
     one row: sent with the UPDATE, the COMMIT follows it inside PostgreSQL, so
     the lock is held for microseconds rather than a round trip plus however
     long this thread waits for the GIL or a CPU (several ms on a busy worker,
