@@ -13,8 +13,6 @@ SECURE_SSL_REDIRECT, and every refusal (`not_found`, `not_in_queue`, a store
 that is down), and any request with a query string or a body.
 """
 
-import base64
-import hmac
 import json
 import re
 import time
@@ -25,7 +23,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.authentication import access_token
 
 from . import api, services, visitors
 from .store import STORE_ERRORS, get_store
@@ -42,63 +41,13 @@ DECLINED = "eventhub.waiting_room.declined"
 _verified: dict[str, tuple[uuid.UUID, int]] = {}
 VERIFIED_MAX = 50_000
 
-# The header PyJWT writes for simplejwt's HS256 tokens, base64url-encoded.
-HS256_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
-# Set once AccessToken has accepted a token in this process (so its library takes the key).
-_checked = False
-
-
-def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def hs256_claims(token: str, *, now: float) -> dict | None:
-    """Return the claims of `token` when it is plainly a valid access token, None when unsure (AccessToken decides).
-
-    Every worker checks each visitor's token once (then `_verified` knows it),
-    and PyJWT's way costs about 75 us, most of an on-sale's join. This accepts
-    only what AccessToken would accept under settings it can follow (HS256
-    with the signing key, no audience, issuer, leeway or other key): the
-    header PyJWT writes, a good HMAC-SHA256 tag, an integer `exp` still ahead
-    and `iat` not ahead, the access type, a string `jti`, and none of the
-    claims it would have to judge further (`nbf`, `aud`, `iss`, `sub`).
-    """
-    if (api_settings.ALGORITHM != "HS256" or api_settings.VERIFYING_KEY or api_settings.AUDIENCE is not None
-            or api_settings.ISSUER is not None or api_settings.LEEWAY or api_settings.JWK_URL):
-        return None
-    header, _, rest = token.partition(".")
-    payload, _, signature = rest.partition(".")
-    if header != HS256_HEADER or not payload or not signature or "." in signature:
-        return None
-    key = api_settings.SIGNING_KEY
-    try:
-        tag = hmac.digest(key.encode() if isinstance(key, str) else key, f"{header}.{payload}".encode("ascii"), "sha256")
-        if not hmac.compare_digest(tag, _b64decode(signature)):
-            return None
-        claims = json.loads(_b64decode(payload))
-    except (ValueError, TypeError):  # binascii.Error, UnicodeError and JSONDecodeError are ValueErrors
-        return None
-    if not isinstance(claims, dict):
-        return None
-    exp, iat = claims.get("exp"), claims.get("iat", 0)
-    if (type(exp) is not int or exp <= now or type(iat) is not int or iat > now
-            or claims.get(api_settings.TOKEN_TYPE_CLAIM) != "access"
-            or not isinstance(claims.get(api_settings.JTI_CLAIM), str)
-            or not claims.keys().isdisjoint(("nbf", "aud", "iss", "sub"))):
-        return None
-    return claims
-
 
 def bearer_user(token: str, *, now: float) -> uuid.UUID:
     """Return the user id a valid access token names; raise TokenError, KeyError or ValueError otherwise."""
-    global _checked
     kept = _verified.get(token)
     if kept is not None and kept[1] > now:  # the same string verified before, not expired since
         return kept[0]
-    claims = hs256_claims(token, now=now) if _checked else None
-    if claims is None:
-        claims = AccessToken(token).payload
-        _checked = True
+    claims = access_token(token).payload
     user_id = uuid.UUID(str(claims[api_settings.USER_ID_CLAIM]))
     if len(_verified) >= VERIFIED_MAX:
         _verified.clear()
