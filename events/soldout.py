@@ -129,7 +129,10 @@ def _ms(moment: datetime.datetime) -> int:
 
 
 class _Scripts:
-    """The board's Lua scripts, registered once per client (sent by hash after the first call)."""
+    """The board's Lua scripts, registered once per client (sent by hash after the first call).
+
+    A check (every buyer's) runs on connections of its own (eventhub.redis.ScriptConnections).
+    """
 
     def __init__(self):
         self._by_client: dict = {}
@@ -138,7 +141,7 @@ class _Scripts:
         scripts = self._by_client.get(id(client))
         if scripts is None:
             scripts = (client.register_script(_REFUSES), client.register_script(_REMEMBER),
-                       client.register_script(_FORGET))
+                       client.register_script(_FORGET), shared.ScriptConnections(client))
             self._by_client[id(client)] = scripts
         return scripts
 
@@ -180,10 +183,10 @@ def refuses(ticket_id, user_id) -> bool:
             holders = _memory.holders.get(mark[1])
             return holders is not None and user_id not in holders
         return True
-    refuses_script = _scripts.get(client)[0]
+    refuses_script, _, _, connections = _scripts.get(client)
     try:
-        return bool(refuses_script(keys=[_mark_key(ticket_id)],
-                                   args=[user_id, now, shared.key("soldout", "holders", "")]))
+        return bool(connections.run(refuses_script, [_mark_key(ticket_id)],
+                                    [user_id, now, shared.key("soldout", "holders", "")]))
     except Exception:  # noqa: BLE001 - an unreachable Redis knows nothing
         _unreachable()
         return False

@@ -24,21 +24,18 @@ so the first `cursor` ranks are exactly the admitted, each admitted once.
 import bisect
 import dataclasses
 import math
-import os
 import secrets
 import threading
 
 from django.conf import settings
 
+from eventhub.redis import ScriptConnections
+
 try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import NoScriptError, RedisError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.exceptions import RedisError
 except ImportError:  # pragma: no cover - redis is in requirements.txt
     class RedisError(Exception):
         pass
-
-    NoScriptError = RedisConnectionError = RedisTimeoutError = RedisError
 
 # What a store that cannot be reached raises.
 STORE_ERRORS = (RedisError, OSError)
@@ -262,8 +259,8 @@ class RedisStore(Store):
         self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5)
         self._visit = self.client.register_script(VISIT_LUA)
         self._stats = self.client.register_script(STATS_LUA)
-        # Connections of the visits' own (see _run_visit), each used by one thread at a time.
-        self._visit_connections: list = []
+        # A visit is one EVALSHA on a connection of the visits' own.
+        self._visit_connections = ScriptConnections(self.client)
 
     def _room_key(self, slug: str) -> str:
         return f"{self.prefix}room:{slug}"
@@ -293,43 +290,9 @@ class RedisStore(Store):
             1, self._room_key(slug), _flag(sold_out),
         )
 
-    def _run_visit(self, keys: list, args: list):
-        """Return the visit script's answer: one EVALSHA on a connection of the visits' own.
-
-        A visit is the hot path of an on-sale, and the client's way to run a
-        script (its pool's lock and check of a connection for stray data, a
-        system call; its retry wrapper; the script's bookkeeping) cost more
-        CPU than the round trip itself. Connections are taken from and given
-        back to a plain list (both atomic), so each is used by one thread at a
-        time; one made before a fork is left behind. Anything unusual (the
-        script not loaded yet, a broken connection) is left to the client's
-        own way, which loads the script and retries.
-        """
-        try:
-            conn = self._visit_connections.pop()
-        except IndexError:
-            conn = None
-        if conn is None or conn.pid != os.getpid():
-            pool = self.client.connection_pool
-            conn = pool.connection_class(**pool.connection_kwargs)
-        try:
-            conn.send_packed_command(
-                conn.pack_command("EVALSHA", self._visit.sha, len(keys), *keys, *args), check_health=False)
-            found = conn.read_response()
-        except NoScriptError:
-            self._visit_connections.append(conn)
-        except (RedisConnectionError, RedisTimeoutError, OSError):
-            conn.disconnect()
-        except BaseException:
-            conn.disconnect()  # a reply may be left unread: never reuse it
-            raise
-        else:
-            self._visit_connections.append(conn)
-            return found
-        return self._visit(keys=keys, args=args)
-
     def visit(self, slug, user, *, now, join, score=None, requeue_after=None):
-        found = self._run_visit(
+        found = self._visit_connections.run(
+            self._visit,
             [self._room_key(slug)],
             # Only a join may need a random score (a poll would spend a system call on one for nothing).
             [self.prefix, user, repr(float(now)), (score or early_score()) if join else "", "1" if join else "0",

@@ -129,3 +129,24 @@ def test_a_redis_that_failed_is_left_alone_for_a_few_seconds(settings):
         assert not soldout.refuses(ticket, uuid.uuid4())
         assert soldout.version(ticket) == "unreachable"
     assert time.monotonic() - started < 0.2
+
+
+def test_a_check_on_a_broken_connection_is_answered_on_a_new_one(settings):
+    import os
+    import socket
+
+    from eventhub import redis as shared
+
+    settings.REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    settings.REDIS_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}:"
+    ticket, event = ids()
+    soldout.remember(ticket_id=ticket, event_id=event, seen=soldout.version(ticket), until=later(), holders=None)
+    assert soldout.refuses(ticket, uuid.uuid4())
+    connections = soldout._scripts.get(shared.client())[3]
+    broken = list(connections.idle)  # the checks' own (earlier tests' threads may have left several)
+    assert broken
+    for conn in broken:
+        conn._sock.shutdown(socket.SHUT_RDWR)  # as when Redis closed it (a restart, a client timeout)
+    for _ in broken:
+        assert soldout.refuses(ticket, uuid.uuid4())
+    assert not set(map(id, broken)) & set(map(id, connections.idle))

@@ -229,10 +229,10 @@ def test_a_visit_on_a_broken_connection_is_answered_on_a_new_one(redis_store):
     _room(redis_store)
     user = _users(1)[0]
     redis_store.visit(SLUG, user, now=OPENS - 1, join=True)
-    [conn] = redis_store._visit_connections
+    [conn] = redis_store._visit_connections.idle
     conn._sock.shutdown(socket.SHUT_RDWR)  # as when Redis closed it (a restart, a client timeout)
     assert redis_store.visit(SLUG, user, now=OPENS - 1, join=False).state == "before_open"
-    assert conn not in redis_store._visit_connections
+    assert conn not in redis_store._visit_connections.idle
 
 
 def test_visits_in_parallel_each_take_a_connection_of_their_own(redis_store):
@@ -240,5 +240,5 @@ def test_visits_in_parallel_each_take_a_connection_of_their_own(redis_store):
     users = _users(200)
     found = _parallel(lambda user: redis_store.visit(SLUG, user, now=OPENS, join=True), users)
     assert sorted(visit.rank for visit in found) == list(range(200))
-    assert 1 <= len(redis_store._visit_connections) <= 32
-    assert len({id(conn) for conn in redis_store._visit_connections}) == len(redis_store._visit_connections)
+    assert 1 <= len(redis_store._visit_connections.idle) <= 32
+    assert len({id(conn) for conn in redis_store._visit_connections.idle}) == len(redis_store._visit_connections.idle)
