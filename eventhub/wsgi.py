@@ -2,12 +2,15 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventhub.settings")
 
-django_application = get_wsgi_application()
+# As django.core.wsgi.get_wsgi_application, with the handler that remembers resolved paths (eventhub/handler.py).
+django.setup(set_prefix=False)
 
-from waitingroom.wsgi import QueueApplication  # noqa: E402 (needs the apps loaded)
+from eventhub.handler import WSGIHandler  # noqa: E402 (needs the apps loaded)
+from waitingroom.wsgi import QueueApplication  # noqa: E402
 
+django_application = WSGIHandler()
 application = QueueApplication(django_application)
