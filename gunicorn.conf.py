@@ -77,10 +77,11 @@ def post_worker_init(worker):
 
 
 def post_request(worker, req, environ, resp):
-    # The waiting room's joins and polls answered ahead of Django (waitingroom/wsgi.py) leave no
-    # reference cycles: they do not bring the next full collection nearer, which thousands of
-    # polls a second would otherwise make every few dozen milliseconds.
-    if environ.get("eventhub.waiting_room.answered"):
+    # The waiting room's joins and polls and the sold-out refusals answered ahead of Django
+    # (waitingroom/wsgi.py, registrations/wsgi.py) leave no reference cycles: they do not bring
+    # the next full collection nearer, which thousands of polls a second would otherwise make
+    # every few dozen milliseconds.
+    if environ.get("eventhub.waiting_room.answered") or environ.get("eventhub.sold_out.answered"):
         return
     from eventhub import garbage
 

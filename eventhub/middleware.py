@@ -1,5 +1,6 @@
 """Middleware for the JSON API (the site's pages keep Django's defaults)."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext
 
@@ -40,3 +41,32 @@ class ApiMiddleware:
         )
         response["Allow"] = ", ".join(sorted(allowed))
         return response
+
+
+def api_headers(request, length: int) -> list[tuple[str, str]]:
+    """Return the headers the middleware sets on an API answer of `length` bytes (for the WSGI-level answers).
+
+    ApiMiddleware's, SecurityMiddleware's, clickjacking's and CommonMiddleware's
+    (Content-Length): what waitingroom.wsgi and registrations.wsgi add to the
+    answers they give ahead of the stack.
+    """
+    headers = [
+        ("Content-Length", str(length)),
+        ("Cache-Control", "no-store"),
+        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
+    ]
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    if settings.SECURE_HSTS_SECONDS and request.is_secure():
+        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            value += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            value += "; preload"
+        headers.append(("Strict-Transport-Security", value))
+    return headers

@@ -33,6 +33,7 @@ from eventhub.openapi import errors
 
 from . import hooks, qr, services, tickets_pdf
 from .models import Registration
+from .wsgi import NOT_REFUSED
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
@@ -160,7 +161,9 @@ def _known_sold_out(request) -> bool:
         ticket_id = _named_ticket_id(request.data)
     except (AuthenticationFailed, KeyError, ParseError):
         return False  # the usual path says what is wrong
-    return ticket_id is not None and soldout.refuses(ticket_id, user_id)
+    if ticket_id is None or request.META.get(NOT_REFUSED) == (raw, ticket_id):
+        return False  # the board did not refuse this buyer a moment ago (registrations.wsgi)
+    return soldout.refuses(ticket_id, user_id)
 
 
 def _named_ticket(data) -> Ticket | None:

@@ -25,6 +25,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.authentication import access_token
+from eventhub.middleware import api_headers
 
 from . import api, services, visitors
 from .store import STORE_ERRORS, get_store
@@ -53,30 +54,6 @@ def bearer_user(token: str, *, now: float) -> uuid.UUID:
         _verified.clear()
     _verified[token] = (user_id, int(claims["exp"]))
     return user_id
-
-
-def secure_headers(request, length: int) -> list[tuple[str, str]]:
-    """Return the headers the skipped middleware would set: ApiMiddleware's, SecurityMiddleware's, clickjacking's, CommonMiddleware's."""
-    headers = [
-        ("Content-Length", str(length)),
-        ("Cache-Control", "no-store"),
-        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
-        ("X-Frame-Options", settings.X_FRAME_OPTIONS),
-    ]
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        headers.append(("X-Content-Type-Options", "nosniff"))
-    if settings.SECURE_REFERRER_POLICY:
-        headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-    if settings.SECURE_HSTS_SECONDS and request.is_secure():
-        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            value += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            value += "; preload"
-        headers.append(("Strict-Transport-Security", value))
-    return headers
 
 
 def _pass_cookie(visit, *, token: str | None, now: float) -> str | None:
@@ -149,7 +126,7 @@ class QueueMiddleware:
             return None
         answer = api.answer(visit, slug=slug, user_id=user_id, now=now)
         body = json.dumps(answer, separators=(",", ":"), ensure_ascii=False).encode()  # as DRF renders it
-        headers = [("Content-Type", "application/json"), *secure_headers(request, len(body))]
+        headers = [("Content-Type", "application/json"), *api_headers(request, len(body))]
         cookie = _pass_cookie(visit, token=answer["pass"], now=now)
         if cookie is not None:
             headers.append(("Set-Cookie", cookie))
