@@ -142,7 +142,7 @@ def test_a_check_on_a_broken_connection_is_answered_on_a_new_one(settings):
     ticket, event = ids()
     soldout.remember(ticket_id=ticket, event_id=event, seen=soldout.version(ticket), until=later(), holders=None)
     assert soldout.refuses(ticket, uuid.uuid4())
-    connections = soldout._scripts.get(shared.client())[3]
+    connections = soldout._scripts.get(shared.client()).connections
     broken = list(connections.idle)  # the checks' own (earlier tests' threads may have left several)
     assert broken
     for conn in broken:
