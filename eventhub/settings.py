@@ -379,6 +379,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "eventhub.base.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "eventhub.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's, answering `Accept: */*` and `application/json` at once (eventhub/negotiation.py).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "eventhub.negotiation.ContentNegotiation",
     # JSON and urlencoded bodies are checked by eventhub.sanitise.InputMiddleware; multipart once parsed.
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
