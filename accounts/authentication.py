@@ -49,7 +49,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
         token = validated_token(request, raw)
         if token is None:
             token = self.get_validated_token(raw)
-        user = self.get_user(token)
+        user = self._read_already(request, token) if not self.user_ttl else None
+        if user is None:
+            user = self.get_user(token)
         # A staff account whose token carries no second factor has none of its staff powers (STAFF_REQUIRE_2FA).
         return twofactor.mark(user, verified=bool(token.get(twofactor.OTP_CLAIM))), token
 
@@ -76,16 +78,18 @@ class JWTAuthentication(authentication.JWTAuthentication):
             user_id = uuid.UUID(str(validated_token[api_settings.USER_ID_CLAIM]))
         except (KeyError, ValueError):
             raise AuthenticationFailed(_("The access token is not valid."), code="token_not_valid") from None
-        sql, names = _user_query()
         with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
+            cursor.execute(_user_query()[0], [user_id])
             row = cursor.fetchone()
-        if row is None:
-            raise AuthenticationFailed(_("User not found"), code="user_not_found")
-        user = User.from_db(connection.alias, names, row)
-        if not user.is_active:
-            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
-        return user
+        return _user_from_row(row)
+
+    @staticmethod
+    def _read_already(request, validated_token):
+        """Return the account `read_with_account` read for this token's user earlier in `request`, or None."""
+        known = getattr(request, "_account_read", None)
+        if known is None or known[0] != validated_token.get(api_settings.USER_ID_CLAIM):
+            return None
+        return _user_from_row(known[1])
 
     def get_validated_token(self, raw_token: bytes):
         expired = False
@@ -161,6 +165,43 @@ def access_token(raw: str | bytes) -> AccessToken:
     token = AccessToken.__new__(AccessToken)
     token.token, token.current_time, token.payload = raw, aware_utcnow(), claims
     return token
+
+
+def _user_from_row(row):
+    """Return the account of a row `_user_query` read, refused as simplejwt refuses a missing or inactive one."""
+    if row is None:
+        raise AuthenticationFailed(_("User not found"), code="user_not_found")
+    user = User.from_db(connection.alias, _user_query()[1], row)
+    if not user.is_active:
+        raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+    return user
+
+
+def read_with_account(request, sql: str, params: list) -> list | None:
+    """Run `sql` in the round trip that reads the account of `request`'s bearer; return its rows, or None.
+
+    For a view's hot path that needs a row of its own before it runs: the
+    account read is kept, and authenticating `request` uses it instead of
+    reading it again. Only after the token was validated earlier in the
+    request (`remember_validated_token`), on PostgreSQL (two statements in
+    one execute, as Django's client-side binding allows); None when nothing
+    was read, and the usual paths then read and refuse as they would.
+    """
+    known = getattr(request, "_validated_access_token", None)
+    if known is None or connection.vendor != "postgresql" or api_settings.CHECK_REVOKE_TOKEN:
+        return None
+    claim = known[1].get(api_settings.USER_ID_CLAIM)
+    try:
+        user_id = uuid.UUID(str(claim))
+    except ValueError:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_user_query()[0]}; {sql}", [user_id, *params])
+        account = cursor.fetchone()
+        cursor.nextset()
+        rows = cursor.fetchall()
+    request._account_read = (claim, account)
+    return rows
 
 
 def remember_validated_token(request, raw: bytes, token) -> None:

@@ -1,4 +1,4 @@
-"""A sale's own transaction: BEGIN with its first statements, COMMIT with its seat, nothing left open on any exit.
+"""A sale's round trips, and its own transaction: BEGIN with its first statements, COMMIT with its seat, nothing left open on any exit.
 
 Outside a transaction (as in production) a one-ticket sale sends BEGIN, the
 buyer's lock and their holds in one round trip while Django's connection
@@ -46,7 +46,7 @@ def _left_clean() -> None:
         assert cursor.fetchone() == (0,)
 
 
-def test_a_sale_is_four_round_trips_committed_once(client_for, user, database_queue):
+def test_a_sale_is_three_round_trips_committed_once(client_for, user, database_queue):
     client, ticket = client_for(user), TicketFactory()
     client.get("/api/v1/events/")  # connected: the first request's connection set-up is not the sale's
 
@@ -55,12 +55,13 @@ def test_a_sale_is_four_round_trips_committed_once(client_for, user, database_qu
 
     assert response.status_code == 201
     sent = [query["sql"] for query in queries]
-    # The buyer and the ticket type read; BEGIN, the buyer's lock and their holds; the order, its ticket
-    # and its email's task row written, the seat taken and the transaction committed.
-    assert len(sent) == 4, sent
-    assert sent[2].startswith("BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('buyer:")
-    assert sent[3].startswith('INSERT INTO "registrations_order"') and sent[3].endswith("; COMMIT")
-    assert "dbtaskresult" in sent[3]
+    # The buyer's account and the ticket type read; BEGIN, the buyer's lock and their holds; the order,
+    # its ticket and its email's task row written, the seat taken and the transaction committed.
+    assert len(sent) == 3, sent
+    assert sent[0].startswith("SELECT password") and "; SELECT t.created_at" in sent[0]
+    assert sent[1].startswith("BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('buyer:")
+    assert sent[2].startswith('INSERT INTO "registrations_order"') and sent[2].endswith("; COMMIT")
+    assert "dbtaskresult" in sent[2]
     assert Registration.objects.get().user == user
     _left_clean()
 
