@@ -177,15 +177,18 @@ def _user_from_row(row):
     return user
 
 
-def read_with_account(request, sql: str, params: list) -> list | None:
-    """Run `sql` in the round trip that reads the account of `request`'s bearer; return its rows, or None.
+def read_with_account(request, statement) -> list | None:
+    """Run a statement in the round trip that reads the account of `request`'s bearer; return its rows, or None.
 
     For a view's hot path that needs a row of its own before it runs: the
     account read is kept, and authenticating `request` uses it instead of
     reading it again. Only after the token was validated earlier in the
     request (`remember_validated_token`), on PostgreSQL (two statements in
-    one execute, as Django's client-side binding allows); None when nothing
-    was read, and the usual paths then read and refuse as they would.
+    one execute, as Django's client-side binding allows). `statement()`
+    returns (sql, params), or None for nothing to read; it is called only
+    then, so that a request that is not a known bearer's is not even parsed.
+    None when nothing was read: the usual paths then read and refuse as
+    they would.
     """
     known = getattr(request, "_validated_access_token", None)
     if known is None or connection.vendor != "postgresql" or api_settings.CHECK_REVOKE_TOKEN:
@@ -195,6 +198,10 @@ def read_with_account(request, sql: str, params: list) -> list | None:
         user_id = uuid.UUID(str(claim))
     except ValueError:
         return None
+    asked = statement()
+    if asked is None:
+        return None
+    sql, params = asked
     with connection.cursor() as cursor:
         cursor.execute(f"{_user_query()[0]}; {sql}", [user_id, *params])
         account = cursor.fetchone()

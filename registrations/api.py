@@ -168,11 +168,15 @@ def _known_sold_out(request) -> bool:
 
 def _read_with_buyer(request) -> None:
     """Read the ticket type a purchase names in the round trip that reads the buyer's account (PostgreSQL)."""
-    ticket_id = _named_ticket_id(request.data)
-    if ticket_id is not None and connection.vendor == "postgresql":
-        rows = read_with_account(request, _ticket_query()[0], [ticket_id])
-        if rows is not None:
-            request._ticket_read = (ticket_id, rows[0] if rows else None)
+    named = []
+
+    def statement():
+        named.append(_named_ticket_id(request.data))  # the bearer's token is valid: the body was read already
+        return None if named[0] is None else (_ticket_query()[0], [named[0]])
+
+    rows = read_with_account(request, statement)
+    if rows is not None:
+        request._ticket_read = (named[0], rows[0] if rows else None)
 
 
 def _named_ticket(request) -> Ticket | None:

@@ -89,6 +89,14 @@ def test_a_purchase_naming_no_ticket_type_is_400_after_the_buyer_is_known(client
     assert not Registration.objects.exists()
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json"])
+def test_a_purchase_without_a_valid_token_is_401_whatever_its_body(api_client, content_type):
+    # The body is read with the account only for a bearer whose token is valid: before, nothing parses it.
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer not-a-token"}):
+        response = api_client.post(REGISTRATIONS, data="{not json", content_type=content_type, **headers)
+        assert response.status_code == 401, (headers, response.content)
+
+
 def test_a_purchase_checks_its_access_token_once(client_for, user, monkeypatch):
     from accounts import authentication
 
